@@ -1,0 +1,267 @@
+"""Use cases for master data (F10): scoped lists for the filters, profiles, and the admin's imports."""
+import base64
+import binascii
+
+from .. import sheets
+from ..domain import idcard
+from ..domain import masterdata as md
+from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
+from ..domain.errors import Forbidden, InvalidInput, NotFound, TooLarge
+from ..store import masterdata as store
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_MODES = ("all_or_nothing", "valid_rows")
+
+
+# ---- what each caller may see ------------------------------------------------------------------------
+
+def _plans_at_site(college_id: str) -> list[dict]:
+    return [p for p in store.list_all("plans") if college_id in p["site_ids"]]
+
+
+def visible_certificates(principal: Principal) -> list[dict]:
+    if principal.is_admin:
+        return store.list_all("certificates")
+    if principal.role in TEO_ROLES:
+        return store.certificates_of_org(principal.org_id)
+    if principal.role in COLLEGE_ROLES:
+        ids = {p["certificate_id"] for p in _plans_at_site(principal.org_id)}
+        return [c for c in store.get_many("certificates", [{"id": i} for i in ids])]
+    raise Forbidden("当前账号的角色无权查看证书目录", code="role_forbidden")
+
+
+def visible_plans(principal: Principal, exam_year: int | None = None,
+                  certificate_id: str | None = None) -> list[dict]:
+    if principal.is_admin:
+        plans = store.list_all("plans")
+    elif principal.role in TEO_ROLES:
+        plans = [p for c in store.certificates_of_org(principal.org_id) for p in store.plans_of_certificate(c["id"])]
+    elif principal.role in COLLEGE_ROLES:
+        plans = _plans_at_site(principal.org_id)
+    else:
+        raise Forbidden("当前账号的角色无权查看考试计划", code="role_forbidden")
+    return sorted((p for p in plans
+                   if (exam_year is None or int(p["exam_year"]) == exam_year)
+                   and (certificate_id is None or p["certificate_id"] == certificate_id)),
+                  key=lambda p: (-int(p["exam_year"]), p["id"]))
+
+
+def visible_orgs(principal: Principal) -> list[dict]:
+    if principal.is_admin:
+        return store.list_all("orgs")
+    if principal.role in TEO_ROLES:
+        return [o for o in [store.get("orgs", id=principal.org_id)] if o]
+    if principal.role in COLLEGE_ROLES:
+        ids = {c["org_id"] for c in visible_certificates(principal)}
+        return store.get_many("orgs", [{"id": i} for i in ids])
+    raise Forbidden("当前账号的角色无权查看机构", code="role_forbidden")
+
+
+def visible_colleges(principal: Principal) -> list[dict]:
+    if principal.is_admin:
+        return store.list_all("colleges")
+    if principal.role in COLLEGE_ROLES:
+        return [c for c in [store.get("colleges", id=principal.org_id)] if c]
+    if principal.role in TEO_ROLES:
+        ids = {s for p in visible_plans(principal) for s in p["site_ids"]}
+        return store.get_many("colleges", [{"id": i} for i in ids])
+    raise Forbidden("当前账号的角色无权查看院校", code="role_forbidden")
+
+
+def _sorted(rows: list[dict], key: str = "id") -> list[dict]:
+    return sorted(rows, key=lambda r: r[key])
+
+
+def list_kind(principal: Principal, kind: str, **filters) -> list[dict]:
+    lists = {"orgs": visible_orgs, "colleges": visible_colleges, "certificates": visible_certificates}
+    if kind == "plans":
+        return visible_plans(principal, **filters)
+    return _sorted(lists[kind](principal))
+
+
+# ---- profiles (contact details) ------------------------------------------------------------------------
+
+_PROFILE_KIND = {"orgs": TEO_ROLES, "colleges": COLLEGE_ROLES}
+
+
+def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
+    _check_own(principal, kind, org_id)
+    row = store.get(kind, id=org_id)
+    if not row:
+        raise NotFound("机构不存在", code="org_not_found")
+    return row
+
+
+def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) -> dict:
+    """Staff edit their own organisation's contact; only the admin may rename it. All three contacts are required."""
+    row = get_profile(principal, kind, org_id)
+    if "name" in changes and not principal.is_admin:
+        raise Forbidden("机构名称只能由平台管理员修改", code="rename_forbidden")
+    candidate = {**row, **changes}
+    for key in ("contact_name", "contact_phone", "contact_email"):
+        if not str(candidate.get(key) or "").strip():
+            title = {f.key: f.title for f in md.KINDS[kind]}[key]
+            raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
+    clean = md.parse_row(kind, candidate)
+    store.put(kind, {**row, **clean})
+    return store.get(kind, id=org_id)
+
+
+def _check_own(principal: Principal, kind: str, org_id: str) -> None:
+    if principal.is_admin:
+        return
+    if principal.role in _PROFILE_KIND[kind] and principal.org_id == org_id:
+        return
+    # Another tenant's organisation looks exactly like a missing one.
+    raise NotFound("机构不存在", code="org_not_found")
+
+
+# ---- admin: upsert one row, or import a spreadsheet ---------------------------------------------------
+
+def upsert(kind: str, raw: dict) -> dict:
+    report = _validate(kind, [(1, raw)])
+    if report["errors"]:
+        raise InvalidInput(report["errors"][0]["message"], code="invalid_row")
+    store.put(kind, report["rows"][0])
+    return report["rows"][0]
+
+
+def import_file(kind: str, file_base64: str, mode: str = "all_or_nothing") -> dict:
+    """Import an xlsx of ``kind``. Every bad row is reported as ``{row, message}``; in ``all_or_nothing``
+    mode a file with any error imports nothing, in ``valid_rows`` mode the good rows are imported."""
+    if kind not in md.KINDS:
+        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
+    if mode not in IMPORT_MODES:
+        raise InvalidInput("mode 应为 all_or_nothing 或 valid_rows", code="invalid_input")
+    try:
+        data = base64.b64decode(file_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("文件内容不是有效的Base64编码", code="invalid_base64") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TooLarge(f"文件过大：上限为{MAX_IMPORT_BYTES // 1024 // 1024}MB", code="file_too_large")
+    rows = sheets.read_rows(data, md.titles(kind))
+    if not rows:
+        raise InvalidInput("表格中没有数据行", code="empty_sheet")
+    return import_rows(kind, rows, mode)
+
+
+def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_nothing") -> dict:
+    """Validate numbered rows and write them as ``mode`` says (see ``import_file``)."""
+    report = _validate(kind, rows)
+    imported = 0
+    if report["rows"] and (mode == "valid_rows" or not report["errors"]):
+        imported = store.put_many(kind, report["rows"])
+    return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
+            "total": len(rows)}
+
+
+def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:
+    """Check each row alone, then against the other rows and the store. Returns good rows and problems."""
+    parsed: list[tuple[int, dict]] = []
+    errors: list[dict] = []
+    warnings: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for number, raw in numbered:
+        try:
+            row = md.parse_row(kind, raw)
+        except InvalidInput as exc:
+            errors.append({"row": number, "message": exc.message})
+            continue
+        key = tuple(row[k] for k in md.NATURAL_KEYS[kind])
+        if key in seen:
+            errors.append({"row": number, "message": f"与第{seen[key]}行重复"})
+            continue
+        seen[key] = number
+        parsed.append((number, row))
+    check = _REFERENCE_CHECKS.get(kind)
+    good = []
+    problems_of = check([r for _, r in parsed]) if check else (lambda r: [])
+    for number, row in parsed:
+        problems = problems_of(row)
+        if problems:
+            errors.append({"row": number, "message": "；".join(problems)})
+            continue
+        if kind == "candidates":
+            incomplete = md.personal_info_problems(row, requires_photo=False)
+            if incomplete:
+                warnings.append({"row": number, "message": "个人信息不完善，暂不能发证：" + "；".join(incomplete)})
+        good.append(row)
+    errors.sort(key=lambda e: e["row"])
+    return {"rows": good, "errors": errors, "warnings": warnings}
+
+
+def _ids(kind: str) -> set[str]:
+    return {r["id"] for r in store.list_all(kind)}
+
+
+def _check_certificates(rows: list[dict]):
+    orgs = _ids("orgs")
+    return lambda r: [] if r["org_id"] in orgs else [f"颁证机构代码“{r['org_id']}”不存在"]
+
+
+def _check_plans(rows: list[dict]):
+    certs = {c["id"]: c for c in store.list_all("certificates")}
+    colleges = _ids("colleges")
+
+    def problems(r: dict) -> list[str]:
+        out = []
+        cert = certs.get(r["certificate_id"])
+        if not cert:
+            out.append(f"证书代码“{r['certificate_id']}”不存在")
+        else:
+            extra = [lv for lv in r["levels"] if lv not in cert["levels"]]
+            if extra:
+                out.append(f"证书“{cert['name']}”没有等级：{'、'.join(extra)}")
+        unknown = [s for s in r["site_ids"] if s not in colleges]
+        if unknown:
+            out.append(f"考核站点代码不存在：{'、'.join(unknown)}")
+        return out
+    return problems
+
+
+def _check_candidates(rows: list[dict]):
+    colleges = _ids("colleges")
+    return lambda r: [] if r["college_id"] in colleges else [f"所属院校代码“{r['college_id']}”不存在"]
+
+
+def _check_results(rows: list[dict]):
+    plans = {p["id"]: p for p in store.list_all("plans")}
+    known = {c["candidate_no"] for c in store.get_many(
+        "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in rows}])}
+
+    def problems(r: dict) -> list[str]:
+        out = []
+        if r["candidate_no"] not in known:
+            out.append(f"考生编号“{r['candidate_no']}”不存在")
+        plan = plans.get(r["plan_id"])
+        if not plan:
+            out.append(f"考试计划代码“{r['plan_id']}”不存在")
+        else:
+            if r["level"] not in plan["levels"]:
+                out.append(f"考试计划不包含等级“{r['level']}”")
+            if r["site_id"] not in plan["site_ids"]:
+                out.append(f"考核站点“{r['site_id']}”不是该考试计划的考核站点")
+        return out
+    return problems
+
+
+_REFERENCE_CHECKS = {"certificates": _check_certificates, "plans": _check_plans,
+                     "candidates": _check_candidates, "results": _check_results}
+
+
+def candidate_view(candidate: dict, full_id: bool = False) -> dict:
+    """A candidate as the API shows it: the ID number masked unless the caller needs it in full."""
+    out = dict(candidate)
+    out["id_number"] = out.get("id_number", "") if full_id else idcard.mask(out.get("id_number"))
+    out["info_problems"] = md.personal_info_problems(candidate, requires_photo=False)
+    return out
+
+
+def list_candidates(principal: Principal, college_id: str) -> list[dict]:
+    if not principal.is_admin and not (principal.role in COLLEGE_ROLES and principal.org_id == college_id):
+        raise NotFound("院校不存在", code="org_not_found")
+    if not store.get("colleges", id=college_id):
+        raise NotFound("院校不存在", code="org_not_found")
+    # Only the platform admin, who corrects candidates' data, sees ID numbers in full.
+    return [candidate_view(c, full_id=principal.is_admin)
+            for c in _sorted(store.candidates_of_college(college_id), "candidate_no")]

@@ -1,0 +1,73 @@
+"""Every spreadsheet read or written goes through here (openpyxl).
+
+Reading guards against zip bombs before openpyxl inflates anything; writing neutralises cells that a
+spreadsheet program would execute as a formula.
+"""
+import io
+import zipfile
+from typing import Any, Iterable
+
+from openpyxl import Workbook, load_workbook
+
+from .domain.errors import InvalidInput, TooLarge
+
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_ROWS = 20000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_rows(data: bytes, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of the first sheet as ``(row number, {title: value})``; the first row holds the titles.
+
+    Columns are matched by title, so their order does not matter; unknown columns are ignored.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
+                raise TooLarge("表格解压后过大，请拆分后分批导入", code="sheet_too_large")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise InvalidInput("文件不是有效的xlsx表格，请使用Excel另存为.xlsx格式后上传", code="invalid_xlsx") from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise InvalidInput("表格中没有工作表", code="invalid_xlsx")
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            raise InvalidInput("表格为空：第一行应为列标题", code="empty_sheet")
+        names = [str(h).strip() if h is not None else "" for h in header]
+        missing = [t for t in titles if t not in names]
+        positions = {t: names.index(t) for t in titles if t in names}
+        if not positions:
+            raise InvalidInput("表格第一行应为列标题：" + "、".join(titles), code="missing_columns")
+        result = []
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(result) >= MAX_ROWS:
+                raise TooLarge(f"表格行数超过上限{MAX_ROWS}行，请拆分后分批导入", code="too_many_rows")
+            row = {t: (values[i] if i < len(values) else None) for t, i in positions.items()}
+            row.update({t: None for t in missing})
+            result.append((number, row))
+        return result
+    finally:
+        book.close()
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that would start a formula is prefixed with an apostrophe, so it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write(titles: list[str], rows: Iterable[Iterable[Any]], sheet_title: str = "Sheet1") -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title)
+    sheet.append(titles)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

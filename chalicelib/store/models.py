@@ -1,0 +1,160 @@
+"""The single DynamoDB table, as pynamodb models. See docs/data-model.md for the key design.
+
+Every entity is one item type in one table, told apart by the ``type`` discriminator. ``pk``/``sk`` are
+the primary key; ``gsi1``/``gsi2`` are overloaded lookups (master-data lists, records by candidate and by
+certificate number, ...); ``teo_status`` and ``site_status`` list issuance records per tenant and status
+in a stable order, projecting only what the filters need so a whole tab is read in few requests.
+"""
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from .. import config
+
+# What the tab indexes carry besides keys: the filter fields, so a list page reads no item it won't show.
+RECORD_FILTER_FIELDS = ["exam_year", "plan_id", "certificate_id", "level", "site_id", "candidate_no",
+                        "candidate_name", "status", "teo_id"]
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class TeoStatusIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "teo_status"
+        projection = IncludeProjection(RECORD_FILTER_FIELDS)
+    teo_pk = UnicodeAttribute(hash_key=True)
+    order_key = UnicodeAttribute(range_key=True)
+
+
+class SiteStatusIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "site_status"
+        projection = IncludeProjection(RECORD_FILTER_FIELDS)
+    site_pk = UnicodeAttribute(hash_key=True)
+    order_key = UnicodeAttribute(range_key=True)
+
+
+class _TableSettings(type):
+    """Table name and region come from the environment each time pynamodb asks (see config)."""
+
+    @property
+    def table_name(cls) -> str:
+        return config.table_name()
+
+    @property
+    def region(cls) -> str:
+        return config.region()
+
+
+class Entity(Model):
+    class Meta(metaclass=_TableSettings):
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    teo_pk = UnicodeAttribute(null=True)
+    site_pk = UnicodeAttribute(null=True)
+    order_key = UnicodeAttribute(null=True)
+
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+    teo_status = TeoStatusIndex()
+    site_status = SiteStatusIndex()
+
+
+# ---- master data -------------------------------------------------------------------------------------
+
+class _Contact:
+    contact_name = UnicodeAttribute(default="")
+    contact_phone = UnicodeAttribute(default="")
+    contact_email = UnicodeAttribute(default="")
+
+
+class Org(Entity, _Contact, discriminator="Org"):
+    """A training evaluation organisation (TEO). pk ORG#id."""
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+class College(Entity, _Contact, discriminator="College"):
+    """A pilot college, which is also an assessment site. pk COLLEGE#id."""
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+class CertificateType(Entity, discriminator="CertificateType"):
+    """pk CERT#id."""
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    levels = ListAttribute(of=UnicodeAttribute)
+    requires_photo = BooleanAttribute(default=False)
+    template = UnicodeAttribute(default="default")
+
+
+class Plan(Entity, discriminator="Plan"):
+    """An exam plan. pk PLAN#id."""
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    exam_year = NumberAttribute()
+    certificate_id = UnicodeAttribute()
+    levels = ListAttribute(of=UnicodeAttribute)
+    site_ids = ListAttribute(of=UnicodeAttribute)
+
+
+class Candidate(Entity, discriminator="Candidate"):
+    """pk CAND#candidate_no. The ID number is stored in full and masked on the way out."""
+    candidate_no = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    id_number = UnicodeAttribute(default="")
+    student_type = UnicodeAttribute()
+    college_id = UnicodeAttribute()
+    has_photo = BooleanAttribute(default=False)
+
+
+class Result(Entity, discriminator="Result"):
+    """One candidate's outcome in one plan at one level. pk PLAN#plan_id, sk RESULT#level#candidate_no."""
+    candidate_no = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    level = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    passed = BooleanAttribute()
+    score = NumberAttribute(null=True)
+
+
+# ---- accounts ----------------------------------------------------------------------------------------
+
+class User(Entity, discriminator="User"):
+    """pk USER#username. ``password_hash`` is a salted scrypt hash; the password itself is never stored."""
+    username = UnicodeAttribute()
+    role = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    candidate_no = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute(default="")
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)

@@ -1,0 +1,44 @@
+"""``make run``: the whole system on the embedded AWS stack. Ctrl-C stops everything."""
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from . import demo, stack
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "8001")))
+    parser.add_argument("--external-aws", action="store_true",
+                        default=os.environ.get("SKILLCERT_EXTERNAL_AWS") == "1",
+                        help="start no moto; use AWS_ENDPOINT_URL (e.g. LocalStack) or real AWS")
+    parser.add_argument("--no-demo", action="store_true", default=os.environ.get("DEMO", "1") == "0",
+                        help="start with an empty table (no demo data)")
+    args = parser.parse_args()
+    running = stack.start(args.port, None if args.external_aws else args.moto_port, demo=not args.no_demo)
+    print(f"SkillCert is running at {running.url}")
+    print(f"  API:          {running.api}/  (OpenAPI: {running.api}/openapi.json)")
+    print(f"  AWS:          {running.aws_endpoint}  (DynamoDB table {running.resources['table']}, "
+          f"SQS {os.path.basename(running.resources['queue_url'])} + DLQ, S3 {running.resources['bucket']})")
+    if running.demo is not None:
+        print(f"  Demo data:    {running.demo or 'already loaded'}")
+        print(f"  Demo accounts (password {demo.PASSWORD}):")
+        for username, role, who in demo.ACCOUNTS:
+            print(f"    {username:<16} {role:<15} {who}")
+    print("Press Ctrl-C to stop.", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    print("\nStopping SkillCert ...", flush=True)
+    running.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The demo data set: two TEOs, three colleges, the certificates and plans seen in the manual, 70 candidates
+(some failed, some with incomplete or invalid information, some with rare characters in their names), and
+the demo accounts of SPEC.md, all with the password ``demo1234``.
+
+Everything goes through the same import service an admin uses, except a few candidates whose ID numbers
+are invalid: they stand for legacy registration data that predates validation, which F3 must still catch.
+"""
+from chalicelib.domain import idcard
+from chalicelib.services import accounts
+from chalicelib.services import masterdata as service
+from chalicelib.store import masterdata as store
+
+PASSWORD = "demo1234"
+TEO, TEO2 = "zwl", "zkxp"
+BJTU, NCUT, WIPE = "bjtu", "ncut", "wipe"
+
+ORGS = [
+    {"id": TEO, "name": "中物联物流", "contact_name": "张明", "contact_phone": "13260262431",
+     "contact_email": "contact@zwl.example.cn"},
+    {"id": TEO2, "name": "中科信培教育科技", "contact_name": "李华", "contact_phone": "13911112222",
+     "contact_email": "office@zkxp.example.cn"},
+]
+COLLEGES = [
+    {"id": BJTU, "name": "北京交通大学", "contact_name": "王芳", "contact_phone": "13800138000",
+     "contact_email": "cert@bjtu.example.cn"},
+    {"id": NCUT, "name": "北方工业大学", "contact_name": "赵强", "contact_phone": "13700137000",
+     "contact_email": "cert@ncut.example.cn"},
+    {"id": WIPE, "name": "武汉体育学院", "contact_name": "孙丽", "contact_phone": "13600136000",
+     "contact_email": "cert@wipe.example.cn"},
+]
+CERTIFICATES = [
+    {"id": "xxhyy", "name": "信息化应用职业技能等级证书", "org_id": TEO, "levels": ["初级", "中级", "高级"]},
+    {"id": "jkgl", "name": "健康管理职业技能等级证书", "org_id": TEO, "levels": ["初级"], "requires_photo": True},
+    {"id": "webqd", "name": "Web前端开发职业技能等级证书", "org_id": TEO2, "levels": ["初级", "中级", "高级"]},
+]
+PLANS = [
+    {"id": "p0907", "name": "0907测试勿动", "exam_year": 2021, "certificate_id": "xxhyy",
+     "levels": ["初级", "中级", "高级"], "site_ids": [BJTU]},
+    {"id": "p2109", "name": "2021九月中级信息化考试（多考场多时间）", "exam_year": 2021, "certificate_id": "xxhyy",
+     "levels": ["中级"], "site_ids": [NCUT, BJTU]},
+    {"id": "p0908", "name": "科目成绩0908未开始", "exam_year": 2021, "certificate_id": "jkgl",
+     "levels": ["初级"], "site_ids": [NCUT]},
+    {"id": "psl", "name": "测试证书发放上链", "exam_year": 2021, "certificate_id": "xxhyy",
+     "levels": ["中级"], "site_ids": [WIPE]},
+    {"id": "pweb22", "name": "2022年Web前端开发考试", "exam_year": 2022, "certificate_id": "webqd",
+     "levels": ["初级", "中级"], "site_ids": [BJTU, NCUT]},
+]
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平"]
+# Rare characters a certificate must still print: CJK Extension A (䶮) and B (𠇔), and GBK-only ones.
+RARE_NAMES = ["王堃", "李喆", "刘䶮", "朱镕", "张赟", "陈昇", "林𠇔"]
+_REGIONS = {BJTU: "110108", NCUT: "110107", WIPE: "420111"}
+
+
+def _id_number(region: str, n: int, valid: bool = True) -> str:
+    first17 = f"{region}{1998 + n % 6}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+    check = idcard.check_digit(first17)
+    if not valid:
+        check = "0" if check != "0" else "1"
+    return first17 + check
+
+
+def _candidate_no(region: str, n: int) -> str:
+    return f"{region}2021{1630978000 + n * 137:010d}{n:06d}"
+
+
+def candidates() -> tuple[list[dict], list[dict]]:
+    """(valid or merely incomplete candidates, candidates with invalid ID numbers)."""
+    good, invalid = [], []
+    colleges = [BJTU, NCUT, WIPE]
+    for n in range(1, 71):
+        college = colleges[n % 3]
+        region = _REGIONS[college]
+        name = RARE_NAMES[n // 10] if n % 10 == 7 and n // 10 < len(RARE_NAMES) else \
+            _SURNAMES[n % len(_SURNAMES)] + _GIVEN[(n * 7) % len(_GIVEN)]
+        row = {"candidate_no": _candidate_no(region, n), "name": name, "id_number": _id_number(region, n),
+               "student_type": "院校考生" if n % 4 else "社会考生", "college_id": college,
+               "has_photo": n % 9 != 0}
+        if n in (11, 42):
+            row["name"] = ""            # incomplete: no name
+        if n in (23,):
+            row["id_number"] = ""       # incomplete: no ID number
+        if n in (5, 31, 56):
+            row["id_number"] = _id_number(region, n, valid=False)
+            invalid.append(row)
+        else:
+            good.append(row)
+    return good, invalid
+
+
+def results(all_candidates: list[dict]) -> list[dict]:
+    rows = []
+    for i, cand in enumerate(sorted(all_candidates, key=lambda c: c["candidate_no"])):
+        college = cand["college_id"]
+        failed = i % 8 == 3
+        plan = {BJTU: ("p0907", ["初级", "中级", "高级"][i % 3]), NCUT: ("p2109", "中级"),
+                WIPE: ("psl", "中级")}[college]
+        rows.append({"candidate_no": cand["candidate_no"], "plan_id": plan[0], "level": plan[1],
+                     "site_id": college, "passed": not failed, "score": 52.0 if failed else 60.0 + i % 40})
+        if college == NCUT and i % 2 == 0:
+            rows.append({"candidate_no": cand["candidate_no"], "plan_id": "p0908", "level": "初级",
+                         "site_id": NCUT, "passed": i % 10 != 4, "score": None})
+        if college in (BJTU, NCUT) and i % 3 == 0:
+            rows.append({"candidate_no": cand["candidate_no"], "plan_id": "pweb22", "level": "初级",
+                         "site_id": college, "passed": True, "score": 75.0})
+    return rows
+
+
+USERS = [
+    ("admin", "admin", None, "平台管理员"),
+    ("teo", "teo", TEO, "中物联物流 业务员"), ("teo_signer", "teo_signer", TEO, "中物联物流 发证机构负责人"),
+    ("teo2", "teo", TEO2, "中科信培 业务员"), ("teo2_signer", "teo_signer", TEO2, "中科信培 发证机构负责人"),
+    ("college", "college", BJTU, "北京交通大学 业务员"),
+    ("college_signer", "college_signer", BJTU, "北京交通大学 考核站点负责人"),
+    ("college2", "college", NCUT, "北方工业大学 业务员"),
+    ("college2_signer", "college_signer", NCUT, "北方工业大学 考核站点负责人"),
+]
+
+
+def _numbered(rows: list[dict]) -> list[tuple[int, dict]]:
+    return list(enumerate(rows, start=2))
+
+
+def load() -> dict:
+    """Load the demo data set into an empty table. Returns what was loaded, by kind (nothing when the
+    demo accounts exist already, so a restart against a kept table changes nothing)."""
+    if store.get("users", username="admin"):
+        return {}
+    good, invalid = candidates()
+    counts = {}
+    for kind, rows, mode in (("orgs", ORGS, "all_or_nothing"), ("colleges", COLLEGES, "all_or_nothing"),
+                             ("certificates", CERTIFICATES, "all_or_nothing"),
+                             ("plans", PLANS, "all_or_nothing"), ("candidates", good, "all_or_nothing")):
+        report = service.import_rows(kind, _numbered(rows), mode)
+        if report["errors"]:
+            raise RuntimeError(f"demo {kind} rejected: {report['errors']}")
+        counts[kind] = report["imported"]
+    store.put_many("candidates", invalid)   # legacy data: see the module docstring
+    counts["candidates"] += len(invalid)
+    report = service.import_rows("results", _numbered(results(good + invalid)))
+    if report["errors"]:
+        raise RuntimeError(f"demo results rejected: {report['errors']}")
+    counts["results"] = report["imported"]
+    for username, role, org, display in USERS:
+        accounts.create_user(username, PASSWORD, role, org_id=org, display_name=display)
+    student = sorted(good, key=lambda c: c["candidate_no"])[0]
+    accounts.create_user("student", PASSWORD, "candidate", candidate_no=student["candidate_no"],
+                         display_name=student["name"])
+    counts["users"] = len(USERS) + 1
+    return counts
+
+
+ACCOUNTS = [(u, r, d) for u, r, _, d in USERS] + [("student", "candidate", "考生（学生个人空间）")]

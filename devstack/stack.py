@@ -1,0 +1,72 @@
+"""Start and stop the whole local system in one process: moto, resources, demo data, API + UI, SQS poller."""
+import os
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def static_root() -> Path:
+    """The built UI when there is one, else the plain placeholder page."""
+    dist = ROOT / "web" / "dist"
+    return dist if (dist / "index.html").is_file() else ROOT / "web"
+
+
+@dataclass
+class Stack:
+    port: int
+    moto_port: int | None
+    resources: dict
+    demo: dict | None
+    _stoppers: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api(self) -> str:
+        return self.url + "/api"
+
+    @property
+    def aws_endpoint(self) -> str:
+        return os.environ.get("AWS_ENDPOINT_URL", "AWS (no endpoint override)")
+
+    def stop(self) -> None:
+        for stop in reversed(self._stoppers):
+            stop()
+        self._stoppers.clear()
+
+
+def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
+    """Everything binds to 127.0.0.1 only. With ``moto_port=None`` no moto is started and the standard
+    ``AWS_ENDPOINT_URL`` settings decide where AWS is (LocalStack, say). Returns once the API listens."""
+    os.environ.setdefault("SKILLCERT_TOKEN_SECRET", secrets.token_urlsafe(48))
+    os.environ.setdefault("SKILLCERT_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    from . import aws
+    stoppers = []
+    if moto_port is not None:
+        stoppers.append(aws.start_moto(moto_port).stop)
+    try:
+        resources = aws.create_resources()
+        loaded = None
+        if demo:
+            from . import demo as demo_data
+            loaded = demo_data.load()
+        from app import app
+        from .poller import SqsPoller
+        from .server import make_server
+        server = make_server(app, "127.0.0.1", port, static_root())
+        thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
+        thread.start()
+        stoppers.append(lambda: (server.server.shutdown(), server.server.server_close()))
+        poller = SqsPoller(app)
+        poller.start()
+        stoppers.append(lambda: (poller.stop(), poller.join(5)))
+    except BaseException:
+        for stop in reversed(stoppers):
+            stop()
+        raise
+    return Stack(port, moto_port, resources, loaded, stoppers)

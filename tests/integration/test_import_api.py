@@ -1,0 +1,105 @@
+"""Master-data import from real xlsx files: every bad row reported; all-or-nothing unless asked otherwise."""
+import base64
+import io
+import zipfile
+
+from .conftest import assert_error, xlsx
+
+ORG_TITLES = ["机构代码", "机构名称", "联系人姓名", "联系人手机号", "联系人邮箱"]
+CAND_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校代码", "照片"]
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def org_ids(api):
+    return {o["id"] for o in api.get("/orgs", as_="admin").json()["items"]}
+
+
+def test_good_file_imports_every_row(api):
+    data = xlsx(ORG_TITLES, [["imp-a", "导入机构甲", "甲", "13800000001", "a@x.cn"],
+                             ["imp-b", "导入机构乙", None, None, None]])
+    r = api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(data)})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"imported": 2, "errors": [], "warnings": [], "total": 2}
+    assert {"imp-a", "imp-b"} <= org_ids(api)
+
+
+def test_file_with_errors_imports_nothing_and_names_each_row(api):
+    data = xlsx(ORG_TITLES, [["imp-c", "好的一行", None, None, None],
+                             ["imp-d", None, None, "12345", None],
+                             ["imp-c", "重复", None, None, None],
+                             ["坏 代码", "x", None, None, "not-an-email"]])
+    r = api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(data)})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["imported"] == 0
+    assert [e["row"] for e in body["errors"]] == [3, 4, 5]
+    assert "机构名称不能为空" in body["errors"][0]["message"] and "手机号" in body["errors"][0]["message"]
+    assert "与第2行重复" in body["errors"][1]["message"]
+    assert "机构代码" in body["errors"][2]["message"] and "邮箱" in body["errors"][2]["message"]
+    assert "imp-c" not in org_ids(api)
+    # The same file, asking for the valid rows only.
+    r = api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(data), "mode": "valid_rows"})
+    assert r.json()["imported"] == 1 and len(r.json()["errors"]) == 3
+    assert "imp-c" in org_ids(api)
+
+
+def test_candidate_id_numbers_and_references_are_checked(api):
+    good_id = "11010519491231002X"
+    data = xlsx(CAND_TITLES, [
+        ["1" * 26, "测试甲", good_id, "社会考生", "bjtu", "有"],
+        ["2" * 26, "测试乙", "110105194912310021", "社会考生", "bjtu", "有"],   # wrong check digit
+        ["3" * 26, "测试丙", good_id, "院校考生", "no-such-college", "无"],
+        ["4" * 25, "测试丁", good_id, "社会考生", "bjtu", "有"],
+        ["5" * 26, "", "", "社会考生", "bjtu", "无"],                               # incomplete: accepted, warned
+    ])
+    body = api.post("/admin/import/candidates", as_="admin", json={"file_base64": b64(data)}).json()
+    assert body["imported"] == 0
+    messages = {e["row"]: e["message"] for e in body["errors"]}
+    assert set(messages) == {3, 4, 5}
+    assert "校验位错误" in messages[3]
+    assert "所属院校代码“no-such-college”不存在" in messages[4]
+    assert "26位" in messages[5]
+    assert [w["row"] for w in body["warnings"]] == [6]
+
+
+def test_results_must_reference_existing_plans_sites_and_candidates(api):
+    titles = ["考生编号", "考试计划代码", "证书等级", "考核站点代码", "考核状态", "成绩"]
+    cand = api.get("/colleges/bjtu/candidates", as_="admin").json()["items"][0]["candidate_no"]
+    data = xlsx(titles, [[cand, "p0907", "初级", "bjtu", "已通过", 90],
+                         [cand, "p0907", "中级", "ncut", "已通过", 90],
+                         ["9" * 26, "p0907", "中级", "bjtu", "未通过", 10],
+                         [cand, "nope", "初级", "bjtu", "已通过", None]])
+    body = api.post("/admin/import/results", as_="admin", json={"file_base64": b64(data)}).json()
+    messages = {e["row"]: e["message"] for e in body["errors"]}
+    assert body["imported"] == 0 and set(messages) == {3, 4, 5}
+    assert "不是该考试计划的考核站点" in messages[3]
+    assert "不存在" in messages[4] and "不存在" in messages[5]
+
+
+def test_not_a_spreadsheet_or_a_bomb_is_refused(api):
+    assert_error(api.post("/admin/import/orgs", as_="admin", json={"file_base64": "!!!"}), 400, "invalid_base64")
+    assert_error(api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(b"%PDF-1.4 not xlsx")}),
+                 400, "invalid_xlsx")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    assert_error(api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(bomb.getvalue())}),
+                 413, "sheet_too_large")
+    assert_error(api.post("/admin/import/widgets", as_="admin", json={"file_base64": "AAAA"}), 404, "unknown_kind")
+    missing = xlsx(["名称"], [["x"]])
+    err = assert_error(api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(missing)}), 400)
+    assert "机构代码" in err["message"]
+
+
+def test_only_the_admin_imports(api):
+    data = xlsx(ORG_TITLES, [["imp-z", "不应导入", None, None, None]])
+    assert_error(api.post("/admin/import/orgs", as_="teo", json={"file_base64": b64(data)}), 403)
+    assert "imp-z" not in org_ids(api)
+
+
+def test_import_template_lists_the_columns(api):
+    cols = api.get("/admin/import/candidates/template", as_="admin").json()["columns"]
+    assert [c["title"] for c in cols] == CAND_TITLES

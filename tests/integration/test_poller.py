@@ -1,0 +1,48 @@
+"""The local SQS poller calls the handler Lambda would call and deletes only the messages that succeeded."""
+import boto3
+from chalice import Chalice
+
+from devstack.poller import SqsPoller
+
+
+def test_partial_batch_failure_keeps_only_the_failed_message(running):
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="poller-test", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    app = Chalice(app_name="poller-test")
+    seen = []
+
+    @app.on_sqs_message(queue="poller-test", batch_size=10)
+    def handle(event):
+        failures = []
+        for record in event:
+            seen.append(record.body)
+            if record.body == "bad":
+                failures.append({"itemIdentifier": record.to_dict()["messageId"]})
+        return {"batchItemFailures": failures}
+
+    for body in ("one", "bad", "two"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    poller = SqsPoller(app, wait_seconds=1)
+    source = poller.sources()[0]
+    delivered = 0
+    while delivered < 3:
+        delivered += poller.poll_once(source, url)
+    assert sorted(seen) == ["bad", "one", "two"]
+    left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    assert [m["Body"] for m in left] == ["bad"]
+
+
+def test_a_raising_handler_deletes_nothing(running):
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="poller-test-raise", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    app = Chalice(app_name="poller-test-raise")
+
+    @app.on_sqs_message(queue="poller-test-raise", batch_size=10)
+    def handle(event):
+        raise RuntimeError("boom")
+
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    poller = SqsPoller(app, wait_seconds=1)
+    assert poller.poll_once(poller.sources()[0], url) == 1
+    left = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])
+    assert [m["Body"] for m in left] == ["x"]

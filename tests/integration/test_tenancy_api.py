@@ -1,0 +1,69 @@
+"""Each TEO and college sees and changes only its own objects; another tenant's look missing (404)."""
+from .conftest import assert_error
+
+
+def ids(response):
+    assert response.status_code == 200, response.text
+    return sorted(i["id"] for i in response.json()["items"])
+
+
+def test_admin_sees_all_master_data(api):
+    # Other tests import more rows into the same stack, hence "at least".
+    assert {"zkxp", "zwl"} <= set(ids(api.get("/orgs", as_="admin")))
+    assert {"bjtu", "ncut", "wipe"} <= set(ids(api.get("/colleges", as_="admin")))
+    assert {"jkgl", "webqd", "xxhyy"} <= set(ids(api.get("/certificates", as_="admin")))
+    assert {"p0907", "p0908", "p2109", "psl", "pweb22"} <= set(ids(api.get("/plans", as_="admin")))
+
+
+def test_teo_sees_its_own_certificates_plans_and_their_sites(api):
+    assert ids(api.get("/orgs", as_="teo")) == ["zwl"]
+    assert ids(api.get("/certificates", as_="teo")) == ["jkgl", "xxhyy"]
+    assert ids(api.get("/certificates", as_="teo2")) == ["webqd"]
+    assert ids(api.get("/plans", as_="teo2")) == ["pweb22"]
+    assert ids(api.get("/colleges", as_="teo2")) == ["bjtu", "ncut"]
+    assert ids(api.get("/plans?exam_year=2021&certificate_id=jkgl", as_="teo")) == ["p0908"]
+    assert ids(api.get("/plans?certificate_id=jkgl", as_="teo2")) == []
+
+
+def test_college_sees_what_is_assessed_at_its_site(api):
+    assert ids(api.get("/colleges", as_="college2")) == ["ncut"]
+    assert ids(api.get("/plans", as_="college2")) == ["p0908", "p2109", "pweb22"]
+    assert ids(api.get("/certificates", as_="college2")) == ["jkgl", "webqd", "xxhyy"]
+    assert ids(api.get("/orgs", as_="college2")) == ["zkxp", "zwl"]
+
+
+def test_another_tenants_objects_are_not_found(api):
+    assert api.get("/orgs/zwl", as_="teo").status_code == 200
+    assert_error(api.get("/orgs/zwl", as_="teo2"), 404, "org_not_found")
+    assert_error(api.put("/orgs/zwl", as_="teo2", json={"contact_name": "入侵者"}), 404)
+    assert_error(api.get("/colleges/bjtu", as_="college2"), 404)
+    assert_error(api.get("/colleges/bjtu", as_="teo"), 404)
+    assert_error(api.get("/colleges/bjtu/candidates", as_="college2"), 404)
+    assert_error(api.get("/orgs/no-such-org", as_="admin"), 404)
+    # and nothing changed
+    assert api.get("/orgs/zwl", as_="admin").json()["contact_name"] == "张明"
+
+
+def test_staff_edit_their_contact_with_validation(api):
+    r = api.put("/colleges/ncut", as_="college2", json={"contact_name": "赵强", "contact_phone": "13700137001",
+                                                        "contact_email": "new@ncut.example.cn"})
+    assert r.status_code == 200, r.text
+    assert api.get("/colleges/ncut", as_="admin").json()["contact_phone"] == "13700137001"
+    err = assert_error(api.put("/colleges/ncut", as_="college2", json={"contact_phone": "010-1234567"}), 400)
+    assert "手机号" in err["message"]
+    err = assert_error(api.put("/colleges/ncut", as_="college2", json={"contact_name": ""}), 400)
+    assert "联系人姓名不能为空" in err["message"]
+    assert_error(api.put("/colleges/ncut", as_="college2", json={"name": "改名"}), 403, "rename_forbidden")
+    assert api.get("/colleges/ncut", as_="admin").json()["name"] == "北方工业大学"
+
+
+def test_id_numbers_are_masked_except_for_the_admin(api):
+    staff = api.get("/colleges/ncut/candidates", as_="college2").json()["items"]
+    admin = api.get("/colleges/ncut/candidates", as_="admin").json()["items"]
+    assert len(staff) == len(admin) > 20
+    by_no = {c["candidate_no"]: c for c in admin}
+    for cand in staff:
+        full = by_no[cand["candidate_no"]]["id_number"]
+        if len(full) == 18:
+            assert cand["id_number"] == full[:3] + "*********" + full[-4:]
+    assert any(c["info_problems"] for c in staff)   # the demo has incomplete candidates
