@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from .domain.errors import InvalidInput, TooLarge
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 20000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

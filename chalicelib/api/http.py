@@ -178,7 +178,8 @@ def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag
             except DomainError as exc:
                 return errors.to_response(exc, json_response)
             except Exception:
-                request_id = (request.context or {}).get("requestId", "-")
+                request_id = (request.context or {}).get("requestId") or getattr(
+                    bp.lambda_context, "aws_request_id", "-")
                 log.exception("unhandled error", extra={"path": request.path, "request_id": request_id})
                 return json_response(errors.error_body(
                     "internal_error", f"服务器内部错误，请稍后重试（请求编号：{request_id}）"), 500)

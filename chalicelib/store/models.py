@@ -17,8 +17,9 @@ from pynamodb.models import Model
 
 from .. import config
 
-# What the tab indexes carry besides keys: the filter fields, so a list page reads no item it won't show.
-RECORD_FILTER_FIELDS = ["exam_year", "plan_id", "certificate_id", "level", "site_id", "candidate_no",
+# What the tab indexes carry besides keys: the filter fields, so a list page reads no item it won't show,
+# and ``type``, which pynamodb filters a subclass's query on.
+RECORD_FILTER_FIELDS = ["type", "exam_year", "plan_id", "certificate_id", "level", "site_id", "candidate_no",
                         "candidate_name", "status", "teo_id"]
 
 
@@ -158,3 +159,97 @@ class User(Entity, discriminator="User"):
     display_name = UnicodeAttribute(default="")
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+
+
+# ---- the sign-off workflow ---------------------------------------------------------------------------
+
+class Record(Entity, discriminator="Record"):
+    """An issuance record (发证记录). pk REC#id, sk REC. ``version`` grows with every change; each status
+    change is conditional on the expected status and version. The candidate's and the plan's facts are
+    copied in at generation, so the record shows what was signed even if master data changes later."""
+    id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    candidate_no = UnicodeAttribute()
+    candidate_name = UnicodeAttribute(default="")
+    id_number = UnicodeAttribute(default="")
+    student_type = UnicodeAttribute(default="")
+    college_id = UnicodeAttribute(default="")
+    college_name = UnicodeAttribute(default="")
+    site_id = UnicodeAttribute()
+    site_name = UnicodeAttribute(default="")
+    plan_id = UnicodeAttribute()
+    plan_name = UnicodeAttribute(default="")
+    exam_year = NumberAttribute()
+    certificate_id = UnicodeAttribute()
+    certificate_name = UnicodeAttribute(default="")
+    level = UnicodeAttribute()
+    teo_id = UnicodeAttribute()
+    teo_name = UnicodeAttribute(default="")
+    score = NumberAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute(default="")
+    updated_at = UnicodeAttribute(null=True)
+    signed = BooleanAttribute(default=False)          # any sign-off happened: the record can no longer be deleted
+    teo_signed_at = UnicodeAttribute(null=True)
+    teo_signed_by = UnicodeAttribute(null=True)
+    site_signed_at = UnicodeAttribute(null=True)
+    site_signed_by = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)              # the latest rejection or stamping failure reason
+
+
+class AuditEvent(Entity, discriminator="AuditEvent"):
+    """One transition of one record. pk REC#id, sk EVT#time#n: read with the record in one query, in order."""
+    record_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)
+
+
+class TabCounter(Entity, discriminator="TabCounter"):
+    """How many records of one TEO × site × plan × level are in each status. pk CNT#teo, sk site#plan#level;
+    gsi2 CNTSITE#site. Updated in the same transaction as every transition, so counts are always exact."""
+    teo_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    level = UnicodeAttribute()
+    exam_year = NumberAttribute()
+    certificate_id = UnicodeAttribute()
+    TEO_PENDING = NumberAttribute(default=0)
+    TEO_REJECTED = NumberAttribute(default=0)
+    SITE_PENDING = NumberAttribute(default=0)
+    SITE_REJECTED = NumberAttribute(default=0)
+    READY = NumberAttribute(default=0)
+    GENERATING = NumberAttribute(default=0)
+    STAMP_FAILED = NumberAttribute(default=0)
+    ISSUED = NumberAttribute(default=0)
+
+
+class SigningSession(Entity, discriminator="SigningSession"):
+    """A QR signing session over a fixed set of records. pk SESSION#id. Completes at most once."""
+    id = UnicodeAttribute()
+    side = UnicodeAttribute()                 # teo | site
+    org_id = UnicodeAttribute()
+    action = UnicodeAttribute()               # sign | reject
+    record_ids = ListAttribute(of=UnicodeAttribute)
+    digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed
+    reason = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()               # open | completing | completed | refused
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute()            # epoch seconds
+    preview_names = ListAttribute(of=UnicodeAttribute, default=list)
+    decision = UnicodeAttribute(null=True)
+    signer = UnicodeAttribute(null=True)
+    signed_at = UnicodeAttribute(null=True)
+    client_ip = UnicodeAttribute(null=True)
+    signature_key = UnicodeAttribute(null=True)
+    signature_sha256 = UnicodeAttribute(null=True)
+    applied = ListAttribute(of=UnicodeAttribute, default=list)
+    skipped = UnicodeAttribute(null=True)     # JSON list of {id, reason}

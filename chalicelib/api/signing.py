@@ -1,0 +1,42 @@
+"""Signing sessions (签发 / 拒绝签发 with the responsible person's online signature)."""
+from chalice import Blueprint
+
+from ..domain.access import Role
+from ..services import signing as service
+from . import schemas
+from .http import endpoint
+from .records import FILTER_QUERY
+
+bp = Blueprint(__name__)
+
+_IDS = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}, "minItems": 1,
+        "maxItems": service.MAX_RECORDS}
+_FILTER = schemas.obj({k: {} for k in FILTER_QUERY})
+_OPEN = {**schemas.obj({"action": {"enum": ["sign", "reject"]}, "record_ids": _IDS, "filter": _FILTER,
+                        "reason": {"type": "string", "maxLength": 500}}, ["action"]),
+         "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
+_COMPLETE = schemas.obj({"decision": {"enum": ["confirm", "refuse"]},
+                         "signature_png_base64": {"type": "string", "minLength": 1, "maxLength": 800_000},
+                         "reason": {"type": "string", "maxLength": 500}},
+                        ["decision", "signature_png_base64"])
+
+
+@endpoint(bp, "/signing-sessions", "POST", summary="Open a signing session over records (QR code for the signer)",
+          tag="signing", roles=(Role.TEO, Role.COLLEGE), body=_OPEN, status=201)
+def open_session(principal, body):
+    return service.open_session(principal, body["action"], body.get("record_ids"), body.get("filter"),
+                                body.get("reason"))
+
+
+@endpoint(bp, "/signing-sessions/{session_id}", summary="A signing session's status and outcome", tag="signing")
+def get_session(session_id, principal):
+    return service.view(principal, session_id)
+
+
+@endpoint(bp, "/signing-sessions/{session_id}/complete", "POST",
+          summary="The responsible person signs: confirm or refuse", tag="signing",
+          roles=(Role.TEO_SIGNER, Role.COLLEGE_SIGNER), body=_COMPLETE)
+def complete_session(session_id, principal, body):
+    ip = ((bp.current_request.context or {}).get("identity") or {}).get("sourceIp") or ""
+    return service.complete(principal, session_id, body["decision"], body["signature_png_base64"],
+                            body.get("reason"), ip)

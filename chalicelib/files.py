@@ -1,0 +1,39 @@
+"""S3: every object written or read, and every presigned link, is made here.
+
+Links are SigV4 presigned GETs that expire in minutes and name a single object; the files themselves
+never pass through the API.
+"""
+import functools
+import os
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+
+from . import config
+
+LINK_SECONDS = 300
+
+
+@functools.lru_cache(maxsize=1)
+def _client():
+    # An endpoint override (moto, LocalStack) is reached by path-style URLs; AWS itself by virtual hosts.
+    custom = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    return boto3.client("s3", config=Config(signature_version="s3v4", region_name=config.region(),
+                                            s3={"addressing_style": "path" if custom else "virtual"}))
+
+
+def put(key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
+    _client().put_object(Bucket=config.bucket_name(), Key=key, Body=data, ContentType=content_type,
+                         Metadata={k: quote(v) for k, v in (metadata or {}).items()})
+
+
+def read(key: str) -> bytes:
+    return _client().get_object(Bucket=config.bucket_name(), Key=key)["Body"].read()
+
+
+def link(key: str, filename: str | None = None, seconds: int = LINK_SECONDS) -> str:
+    params = {"Bucket": config.bucket_name(), "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return _client().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)

@@ -1,0 +1,235 @@
+"""Use cases of the issuance records: generate pending records (F3), list the tabs with counts, view one
+record with its audit trail, delete an unsigned one."""
+import uuid
+from dataclasses import dataclass
+
+from .. import files, sheets
+from ..domain import idcard
+from ..domain import masterdata as md
+from ..domain.access import Principal, Role
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.filters import ALL, RecordFilter
+from ..domain.workflow import LABELS, Status, row_actions, side_of
+from ..store import masterdata as master
+from ..store import records as store
+
+
+# ---- scope -------------------------------------------------------------------------------------------
+
+def scope_of(principal: Principal) -> tuple[str, str]:
+    """(``teo`` or ``site``, the org id): whose records the caller sees."""
+    side = side_of(principal.role)
+    if side is None:
+        raise Forbidden("当前账号的角色无权查看发证记录", code="role_forbidden")
+    return side, principal.org_id
+
+
+def in_scope(principal: Principal, rec: dict) -> bool:
+    side, org = scope_of(principal)
+    return rec["teo_id" if side == "teo" else "site_id"] == org
+
+
+def load(principal: Principal, rec_id: str) -> dict:
+    rec = store.get(rec_id)
+    if not rec or not in_scope(principal, rec):
+        raise NotFound("发证记录不存在", code="record_not_found")
+    return rec
+
+
+# ---- generate (F3) -----------------------------------------------------------------------------------
+
+@dataclass
+class Candidates:
+    issuable: list[dict]        # records to create
+    not_issuable: list[dict]    # {candidate, result, reasons}
+
+
+def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, str | None, str | None]:
+    principal.require(Role.TEO)
+    cert = master.get("certificates", id=body["certificate_id"])
+    if not cert or cert["org_id"] != principal.org_id:
+        raise NotFound("考试证书不存在", code="certificate_not_found")
+    plan = master.get("plans", id=body["plan_id"])
+    if not plan or plan["certificate_id"] != cert["id"]:
+        raise NotFound("考试计划不存在或不属于该证书", code="plan_not_found")
+    if int(plan["exam_year"]) != int(body["exam_year"]):
+        raise InvalidInput(f"考试计划“{plan['name']}”不属于{body['exam_year']}年度", code="plan_year_mismatch")
+    level = body.get("level") or None
+    if level and level not in plan["levels"]:
+        raise InvalidInput(f"考试计划“{plan['name']}”没有{level}", code="plan_level_mismatch")
+    college = body.get("college_id") or None
+    if college and college not in plan["site_ids"]:
+        raise InvalidInput("该试点院校不是此考试计划的考核站点", code="plan_site_mismatch")
+    org = master.get("orgs", id=principal.org_id)
+    return cert, plan, org, level, college
+
+
+def _candidates(principal: Principal, body: dict) -> Candidates:
+    cert, plan, org, level, college = _generation_scope(principal, body)
+    results = [r for r in master.results_of_plan(plan["id"], level) if not college or r["site_id"] == college]
+    people = {c["candidate_no"]: c for c in master.get_many(
+        "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in results}])}
+    sites = {c["id"]: c for c in master.get_many("colleges", [{"id": i} for i in plan["site_ids"]])}
+    colleges = {c["id"]: c for c in master.get_many(
+        "colleges", [{"id": i} for i in {p["college_id"] for p in people.values()}])}
+    issuable, not_issuable = [], []
+    for res in sorted(results, key=lambda r: (r["level"], r["candidate_no"])):
+        person = people.get(res["candidate_no"])
+        reasons = []
+        if not res["passed"]:
+            reasons.append("考试未通过")
+        if person is None:
+            reasons.append("考生信息不存在")
+        else:
+            reasons += md.personal_info_problems(person, cert.get("requires_photo", False))
+        if reasons:
+            not_issuable.append({"candidate": person or {"candidate_no": res["candidate_no"]},
+                                 "result": res, "reasons": reasons})
+            continue
+        issuable.append({
+            "id": store.record_id(person["candidate_no"], plan["id"], cert["id"], res["level"]),
+            "status": Status.TEO_PENDING.value, "version": 1,
+            "candidate_no": person["candidate_no"], "candidate_name": person["name"],
+            "id_number": idcard.normalize(person["id_number"]), "student_type": person["student_type"],
+            "college_id": person["college_id"], "college_name": colleges.get(person["college_id"], {}).get("name", ""),
+            "site_id": res["site_id"], "site_name": sites.get(res["site_id"], {}).get("name", ""),
+            "plan_id": plan["id"], "plan_name": plan["name"], "exam_year": int(plan["exam_year"]),
+            "certificate_id": cert["id"], "certificate_name": cert["name"], "level": res["level"],
+            "teo_id": cert["org_id"], "teo_name": org["name"] if org else "", "score": res.get("score"),
+            "created_at": store.now_iso(), "created_by": principal.username, "signed": False,
+        })
+    return Candidates(issuable, not_issuable)
+
+
+def preview(principal: Principal, body: dict) -> dict:
+    found = _candidates(principal, body)
+    existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
+    total = len(found.issuable) + len(found.not_issuable)
+    return {"total": total, "issuable": len(found.issuable), "not_issuable": len(found.not_issuable),
+            "existing": len(existing),
+            "summary": f"共{total}人，可发证{len(found.issuable)}人，{len(found.not_issuable)}人由于信息不完善不允许发证"}
+
+
+LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]
+
+
+def lists(principal: Principal, body: dict, kind: str) -> dict:
+    """The issuable (可发证名单) or not-issuable (不可发证名单, with the reason) list as an xlsx link."""
+    found = _candidates(principal, body)
+    colleges = {c["id"]: c["name"] for c in master.list_all("colleges")}
+    if kind == "issuable":
+        titles = LIST_TITLES
+        rows = [[r["candidate_no"], r["candidate_name"], r["id_number"], r["student_type"], r["college_name"],
+                 r["certificate_name"], r["level"], "已通过"] for r in found.issuable]
+        name = "可发证名单.xlsx"
+    else:
+        titles = LIST_TITLES + ["不可发证原因"]
+        cert = master.get("certificates", id=body["certificate_id"])
+        rows = [[n["candidate"].get("candidate_no"), n["candidate"].get("name", ""),
+                 n["candidate"].get("id_number", ""), n["candidate"].get("student_type", ""),
+                 colleges.get(n["candidate"].get("college_id"), ""), cert["name"], n["result"]["level"],
+                 md.PASSED if n["result"]["passed"] else md.FAILED, "；".join(n["reasons"])]
+                for n in found.not_issuable]
+        name = "不可发证名单.xlsx"
+    key = f"lists/{principal.org_id}/{uuid.uuid4().hex}/{name}"
+    files.put(key, sheets.write(titles, rows), sheets.CONTENT_TYPE)
+    return {"url": files.link(key, filename=name), "count": len(rows), "filename": name}
+
+
+def generate(principal: Principal, body: dict) -> dict:
+    """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
+    found = _candidates(principal, body)
+    created, existing = store.create(found.issuable, _event(principal, "generate"))
+    return {"created": len(created), "existing": len(existing), "not_issuable": len(found.not_issuable),
+            "created_ids": created}
+
+
+def delete(principal: Principal, rec_id: str) -> dict:
+    principal.require(Role.TEO)
+    rec = load(principal, rec_id)
+    if rec["status"] != Status.TEO_PENDING.value or rec.get("signed"):
+        raise Conflict(f"当前状态为「{LABELS[Status(rec['status'])]}」，已开始签发的记录不能删除",
+                       code="not_deletable", details={"status": rec["status"]})
+    if not store.delete(rec, _event(principal, "delete")):
+        raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
+    return {"deleted": rec_id}
+
+
+def _event(principal: Principal, action: str, **extra) -> dict:
+    return {"actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
+            "action": action, "at": store.now_iso(), **extra}
+
+
+# ---- lists -------------------------------------------------------------------------------------------
+
+def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None = None) -> list[dict]:
+    """Every record in scope that matches the filter (projected fields only, in list order).
+    ``statuses`` narrows further (signing sessions and batches use it)."""
+    side, org = scope_of(principal)
+    wanted = [s.value for s in Status] if flt.status == ALL else [flt.status]
+    if statuses is not None:
+        wanted = [s for s in wanted if s in statuses]
+    if flt.by_candidate:
+        found = store.by_candidate(flt.candidate_no) if flt.candidate_no else store.by_name(flt.candidate_name)
+        rows = [r for r in found if in_scope(principal, r) and r["status"] in wanted and flt.matches(r)]
+        return sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"]))
+    rows = [r for status in wanted for r in store.tab(side, org, status) if flt.matches(r)]
+    return sorted(rows, key=lambda r: r["order_key"])
+
+
+def counts(principal: Principal, flt: RecordFilter) -> dict:
+    side, org = scope_of(principal)
+    tally = {s.value: 0 for s in Status}
+    if flt.by_candidate:
+        everything = matching(principal, RecordFilter(**{**flt.__dict__, "status": ALL}))
+        for r in everything:
+            tally[r["status"]] += 1
+    else:
+        for bucket in store.counters(side, org):
+            if flt.matches_bucket(bucket):
+                for s in tally:
+                    tally[s] += int(bucket.get(s) or 0)
+    tally[ALL] = sum(tally.values())
+    return tally
+
+
+def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: int) -> dict:
+    rows = matching(principal, flt)
+    start = (page - 1) * page_size
+    ids = [r["id"] for r in rows[start:start + page_size]]
+    full = {r["id"]: r for r in store.get_many(ids)}
+    side = side_of(principal.role)
+    items = [row_view(full[i], side) for i in ids if i in full]
+    return {"items": items, "total": len(rows), "page": page, "page_size": page_size,
+            "counts": counts(principal, flt)}
+
+
+def row_view(rec: dict, side: str | None) -> dict:
+    """What a list row shows (the manual's columns), the ID number masked."""
+    status = Status(rec["status"])
+    return {
+        "id": rec["id"], "status": status.value, "status_label": LABELS[status], "version": rec["version"],
+        "candidate": {"candidate_no": rec["candidate_no"], "name": rec["candidate_name"],
+                      "id_number": idcard.mask(rec["id_number"]), "student_type": rec["student_type"],
+                      "college_id": rec["college_id"], "college_name": rec["college_name"]},
+        "certificate": {"id": rec["certificate_id"], "name": rec["certificate_name"], "level": rec["level"],
+                        "title": f"{rec['certificate_name']}（{rec['level']}）", "teo_id": rec["teo_id"],
+                        "teo_name": rec["teo_name"], "issued_at": rec.get("issued_at"),
+                        "method": rec.get("method")},
+        "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
+                 "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
+        "reason": rec.get("reason"),
+        "actions": row_actions(side, status, bool(rec.get("signed"))),
+    }
+
+
+def detail(principal: Principal, rec_id: str) -> dict:
+    rec = load(principal, rec_id)
+    view = row_view(rec, side_of(principal.role))
+    view["signoff"] = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
+    view["created_at"], view["created_by"] = rec["created_at"], rec.get("created_by")
+    view["events"] = [{k: e.get(k) for k in ("at", "actor", "role", "org_id", "action", "from_status",
+                                              "to_status", "reason", "session_id")}
+                      for e in sorted(store.events(rec_id), key=lambda e: e["at"])]
+    return view
+

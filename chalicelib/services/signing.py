@@ -1,0 +1,194 @@
+"""Online sign-off (F4): staff open a signing session over records; the responsible person scans its QR
+code, draws a signature and confirms or refuses; then every record moves, or is reported skipped with why.
+
+Session actions and the signer's decision:
+  sign   + confirm → signed (TEO: → 考核站点待签发; site: → 证书待发放)      session ``completed``
+  sign   + refuse  → rejected with the signer's reason                       session ``refused``
+  reject + confirm → rejected with the reason                                session ``completed``
+  reject + refuse  → nothing changes (the signer declines to reject)         session ``refused``
+"""
+import base64
+import binascii
+import hashlib
+import io
+import json
+import time
+import uuid
+
+import qrcode
+import qrcode.image.svg
+from PIL import Image, UnidentifiedImageError
+
+from .. import config, files
+from ..domain.access import Principal, Role
+from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from ..domain.filters import parse_filter
+from ..domain.workflow import LABELS, SIGN_ACTIONS, Action, Status, check_reason, next_status, side_of, sources
+from ..store import records as store
+from . import records
+
+SESSION_SECONDS = 600
+MAX_RECORDS = 5000
+MAX_SIGNATURE_BYTES = 512 * 1024
+_SIGNER = {"teo": Role.TEO_SIGNER, "site": Role.COLLEGE_SIGNER}
+
+
+def digest(record_ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(record_ids)).encode()).hexdigest()
+
+
+def qr_svg(url: str) -> str:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
+                       image_factory=qrcode.image.svg.SvgPathImage, mask_pattern=0)
+    qr.add_data(url)
+    return qr.make_image().to_string(encoding="unicode")
+
+
+def open_session(principal: Principal, action: str, record_ids: list[str] | None, filter_: dict | None,
+                 reason: str | None = None) -> dict:
+    principal.require(Role.TEO, Role.COLLEGE)    # staff open sessions; the responsible person signs
+    side = side_of(principal.role)
+    if action == "reject" and reason is not None:
+        reason = check_reason(reason)
+    movable = [s.value for s in sources(SIGN_ACTIONS[(side, action)])]
+    skipped: list[dict] = []
+    if record_ids is not None:
+        found = {r["id"]: r for r in store.get_many(record_ids)}
+        chosen = []
+        for rid in dict.fromkeys(record_ids):
+            rec = found.get(rid)
+            if rec is None or not records.in_scope(principal, rec):
+                skipped.append({"id": rid, "reason": "发证记录不存在"})
+            elif rec["status"] not in movable:
+                skipped.append({"id": rid, "reason": f"当前状态为「{LABELS[Status(rec['status'])]}」，不能{_verb(action)}"})
+            else:
+                chosen.append(rec)
+    else:
+        chosen = records.matching(principal, parse_filter(filter_), statuses=movable)
+    if not chosen:
+        raise Conflict(f"没有可{_verb(action)}的记录", code="nothing_to_sign", details={"skipped": skipped})
+    if len(chosen) > MAX_RECORDS:
+        raise InvalidInput(f"一次最多签发{MAX_RECORDS}条记录，请缩小筛选范围", code="too_many_records")
+    ids = [r["id"] for r in chosen]
+    now = time.time()
+    session = {
+        "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action,
+        "record_ids": ids, "digest": digest(ids), "reason": reason, "status": "open",
+        "created_by": principal.username, "created_at": store.now_iso(),
+        "expires_at": int(now + SESSION_SECONDS),
+        "preview_names": [r.get("candidate_name") or r["candidate_no"] for r in chosen[:5]],
+    }
+    store.put_session(session)
+    url = f"{config.public_base_url()}/sign/{session['id']}"
+    return {"id": session["id"], "status": "open", "action": action, "sign_url": url, "qr_svg": qr_svg(url),
+            "expires_at": session["expires_at"], "count": len(ids), "digest": session["digest"],
+            "skipped": skipped}
+
+
+def _verb(action: str) -> str:
+    return "签发" if action == "sign" else "拒绝签发"
+
+
+def _load(principal: Principal, session_id: str) -> dict:
+    session = store.get_session(session_id)
+    side = side_of(principal.role)
+    if not session or side != session["side"] or principal.org_id != session["org_id"]:
+        raise NotFound("签发会话不存在", code="session_not_found")
+    return session
+
+
+def view(principal: Principal, session_id: str) -> dict:
+    return _view(_load(principal, session_id))
+
+
+def _view(session: dict) -> dict:
+    status = session["status"]
+    if status == "open" and session["expires_at"] <= time.time():
+        status = "expired"
+    return {"id": session["id"], "status": status, "action": session["action"], "side": session["side"],
+            "org_id": session["org_id"], "count": len(session["record_ids"]), "digest": session["digest"],
+            "reason": session.get("reason"), "expires_at": session["expires_at"],
+            "preview_names": session.get("preview_names", []), "created_by": session["created_by"],
+            "decision": session.get("decision"), "signer": session.get("signer"),
+            "signed_at": session.get("signed_at"), "applied": session.get("applied") or [],
+            "skipped": json.loads(session["skipped"]) if session.get("skipped") else []}
+
+
+def _signature(png_base64: str) -> bytes:
+    try:
+        data = base64.b64decode(png_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("签名图片不是有效的Base64编码", code="invalid_signature") from None
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise TooLarge("签名图片过大：上限为512KB", code="signature_too_large")
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise InvalidInput("签名须为PNG图片", code="invalid_signature")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > 4_000_000:
+                raise TooLarge("签名图片尺寸过大", code="signature_too_large")
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise InvalidInput("签名图片已损坏，请重新签字", code="invalid_signature") from None
+    return data
+
+
+def complete(principal: Principal, session_id: str, decision: str, png_base64: str, reason: str | None,
+             client_ip: str) -> dict:
+    session = _load(principal, session_id)
+    if principal.role is not _SIGNER[session["side"]]:
+        raise NotFound("签发会话不存在", code="session_not_found")
+    image = _signature(png_base64)
+    action = session["action"]
+    rejecting = (action == "sign" and decision == "refuse") or (action == "reject" and decision == "confirm")
+    if rejecting:
+        reason = check_reason(reason or session.get("reason"))
+    now = time.time()
+    if not store.claim_session(session_id, now, principal.username, decision, client_ip):
+        current = _view(store.get_session(session_id))
+        if current["status"] == "expired":
+            raise Conflict("签发二维码已过期，请重新发起签发", code="session_expired")
+        raise Conflict("该签发会话已完成，不能重复签字", code="session_used")
+    signature_sha = hashlib.sha256(image).hexdigest()
+    key = f"signatures/{session['org_id']}/{session_id}.png"
+    files.put(key, image, "image/png", metadata={
+        "signer": principal.username, "signed-at": store.now_iso(), "client-ip": client_ip,
+        "records-sha256": session["digest"], "decision": decision, "session": session_id})
+    applied: list[str] = []
+    skipped: list[dict] = []
+    declined = action == "reject" and decision == "refuse"
+    if not declined:
+        transition = SIGN_ACTIONS[(session["side"], "reject" if rejecting else "sign")]
+        applied, skipped = _move(principal, session, transition, reason if rejecting else None)
+    final = "refused" if decision == "refuse" else "completed"
+    store.finish_session(session_id, final, applied, skipped, key, signature_sha)
+    return _view(store.get_session(session_id))
+
+
+def _move(principal: Principal, session: dict, action: Action, reason: str | None) -> tuple[list, list]:
+    found = {r["id"]: r for r in store.get_many(session["record_ids"])}
+    changes, skipped = [], []
+    at = store.now_iso()
+    signed_fields = {"teo": ("teo_signed_at", "teo_signed_by"), "site": ("site_signed_at", "site_signed_by")}
+    for rid in session["record_ids"]:
+        rec = found.get(rid)
+        if rec is None:
+            skipped.append({"id": rid, "reason": "发证记录已被删除"})
+            continue
+        try:
+            target = next_status(rec["status"], action, reason)
+        except Conflict as exc:
+            skipped.append({"id": rid, "reason": f"{exc.message}（可能已被他人处理）"})
+            continue
+        fields = {"signed": True, "reason": reason}
+        if action in (Action.TEO_SIGN, Action.SITE_SIGN):
+            at_field, by_field = signed_fields[session["side"]]
+            fields.update({at_field: at, by_field: principal.username})
+        changes.append(store.Change(rec, target.value, fields, {
+            "actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
+            "action": action.value, "reason": reason, "session_id": session["id"], "at": at}))
+    applied, lost = store.apply(changes)
+    skipped += [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
+    return applied, skipped
+
+

@@ -1,0 +1,247 @@
+"""Issuance records, their audit events, tab counters and signing sessions in the single table.
+
+Every write that changes a record's status is one transaction: the record (conditional on its expected
+status and version), its audit event, and the counter deltas of its tab. See docs/data-model.md.
+"""
+import hashlib
+import json
+import uuid
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable
+
+from pynamodb.exceptions import UpdateError
+
+from ..domain.workflow import Status
+from .masterdata import to_dict
+from .models import AuditEvent, Entity, Record, SigningSession, TabCounter
+from .tx import MAX_ITEMS, Tx, settle
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def record_id(candidate_no: str, plan_id: str, certificate_id: str, level: str) -> str:
+    """Derived from the natural key, so the store itself refuses a second record for the same candidate,
+    plan, certificate and level (a conditional put on a fixed key; no read-then-write race)."""
+    digest = hashlib.sha256(f"{candidate_no}|{plan_id}|{certificate_id}|{level}".encode()).hexdigest()
+    return digest[:24]
+
+
+def _index_keys(rec: dict, status: str) -> dict:
+    return {
+        "teo_pk": f"TEO#{rec['teo_id']}#{status}",
+        "site_pk": f"SITE#{rec['site_id']}#{status}",
+        "order_key": f"{rec['created_at']}#{rec['candidate_no']}#{rec['id']}",
+        "gsi1pk": f"CAND#{rec['candidate_no']}", "gsi1sk": f"REC#{rec['id']}",
+        "gsi2pk": f"NAME#{rec['candidate_name'] or '-'}", "gsi2sk": f"REC#{rec['id']}",
+    }
+
+
+def _bucket(rec: dict) -> tuple:
+    return (rec["teo_id"], rec["site_id"], rec["plan_id"], rec["level"], int(rec["exam_year"]),
+            rec["certificate_id"])
+
+
+def _counter_update(tx: Tx, bucket: tuple, deltas: Tally) -> None:
+    teo_id, site_id, plan_id, level, year, cert = bucket
+    item = TabCounter(f"CNT#{teo_id}", f"{site_id}#{plan_id}#{level}")
+    actions = [TabCounter.type.set(TabCounter), TabCounter.teo_id.set(teo_id), TabCounter.site_id.set(site_id),
+               TabCounter.plan_id.set(plan_id), TabCounter.level.set(level), TabCounter.exam_year.set(year),
+               TabCounter.certificate_id.set(cert),
+               TabCounter.gsi2pk.set(f"CNTSITE#{site_id}"), TabCounter.gsi2sk.set(f"{teo_id}#{plan_id}#{level}")]
+    actions += [getattr(TabCounter, status).add(n) for status, n in sorted(deltas.items()) if n]
+    tx.update(("counter", bucket), item, actions)
+
+
+def _event(rec_id: str, event: dict) -> AuditEvent:
+    at = event.get("at") or now_iso()
+    return AuditEvent(f"REC#{rec_id}", f"EVT#{at}#{uuid.uuid4().hex[:6]}", record_id=rec_id, at=at,
+                      **{k: v for k, v in event.items() if k != "at"})
+
+
+# ---- create ------------------------------------------------------------------------------------------
+
+def create(records: list[dict], event: dict) -> tuple[list[str], list[str]]:
+    """Insert new TEO_PENDING records; return (created ids, ids that already existed). Concurrent callers
+    never both create one record: each put is conditional on the key not existing."""
+    def build(pending: list[dict]) -> Tx:
+        tx = Tx()
+        deltas: dict[tuple, Tally] = {}
+        for rec in pending:
+            item = Record(f"REC#{rec['id']}", "REC", **rec, **_index_keys(rec, rec["status"]))
+            tx.put(rec["id"], item, condition=Entity.pk.does_not_exist())
+            tx.put(("event", rec["id"]), _event(rec["id"], {**event, "to_status": rec["status"]}))
+            deltas.setdefault(_bucket(rec), Tally())[rec["status"]] += 1
+        for bucket, delta in deltas.items():
+            _counter_update(tx, bucket, delta)
+        return tx
+
+    created: list[str] = []
+    existing: list[str] = []
+    for chunk in _chunks(records):
+        done, failed = settle(chunk, lambda r: r["id"], build)
+        created += [r["id"] for r in done]
+        existing += [r["id"] for r in failed]
+    return created, existing
+
+
+# ---- transitions -------------------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    record: dict                  # as read: its status and version are the expected ones
+    to_status: str
+    fields: dict = field(default_factory=dict)   # other attributes to set
+    event: dict = field(default_factory=dict)
+
+
+def apply(changes: list[Change]) -> tuple[list[str], list[str]]:
+    """Apply status changes in transactions; return (applied ids, ids someone else changed first)."""
+    def build(pending: list[Change]) -> Tx:
+        tx = Tx()
+        deltas: dict[tuple, Tally] = {}
+        for ch in pending:
+            rec, old = ch.record, ch.record["status"]
+            keys = _index_keys(rec, ch.to_status)
+            actions = [Record.status.set(ch.to_status), Record.version.add(1),
+                       Record.updated_at.set(ch.event.get("at") or now_iso()),
+                       Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"])]
+            actions += [getattr(Record, k).set(v) for k, v in ch.fields.items()]
+            condition = (Record.status == old) & (Record.version == rec["version"])
+            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
+            tx.put(("event", rec["id"]), _event(rec["id"], {**ch.event, "from_status": old,
+                                                              "to_status": ch.to_status}))
+            delta = deltas.setdefault(_bucket(rec), Tally())
+            delta[old] -= 1
+            delta[ch.to_status] += 1
+        for bucket, delta in deltas.items():
+            if any(delta.values()):
+                _counter_update(tx, bucket, delta)
+        return tx
+
+    applied: list[str] = []
+    lost: list[str] = []
+    for chunk in _chunks(changes, key=lambda c: c.record):
+        done, failed = settle(chunk, lambda c: c.record["id"], build)
+        applied += [c.record["id"] for c in done]
+        lost += [c.record["id"] for c in failed]
+    return applied, lost
+
+
+def delete(rec: dict, event: dict) -> bool:
+    """Delete a TEO_PENDING record nobody has signed; False when it changed meanwhile."""
+    def build(_: list) -> Tx:
+        tx = Tx()
+        condition = (Record.status == Status.TEO_PENDING.value) & (Record.signed == False) & (  # noqa: E712
+            Record.version == rec["version"])
+        tx.delete(rec["id"], Record(f"REC#{rec['id']}", "REC"), condition)
+        tx.put("event", _event(rec["id"], {**event, "from_status": rec["status"], "to_status": None}))
+        _counter_update(tx, _bucket(rec), Tally({rec["status"]: -1}))
+        return tx
+
+    done, _ = settle([rec], lambda r: r["id"], build)
+    return bool(done)
+
+
+def _chunks(items: list, key=lambda x: x) -> Iterable[list]:
+    """Split into transactions of at most 100 items: two per record (record + event) and one per counter."""
+    chunk: list = []
+    buckets: set = set()
+    for item in items:
+        b = _bucket(key(item))
+        if chunk and 2 * (len(chunk) + 1) + len(buckets | {b}) > MAX_ITEMS:
+            yield chunk
+            chunk, buckets = [], set()
+        chunk.append(item)
+        buckets.add(b)
+    if chunk:
+        yield chunk
+
+
+# ---- reads -------------------------------------------------------------------------------------------
+
+def get(rec_id: str) -> dict | None:
+    try:
+        return to_dict(Record.get(f"REC#{rec_id}", "REC", consistent_read=True))
+    except Record.DoesNotExist:
+        return None
+
+
+def get_many(ids: Iterable[str]) -> list[dict]:
+    keys = [(f"REC#{i}", "REC") for i in dict.fromkeys(ids)]
+    return [to_dict(r) for r in Record.batch_get(keys, consistent_read=True)] if keys else []
+
+
+def events(rec_id: str) -> list[dict]:
+    return [to_dict(e) for e in AuditEvent.query(f"REC#{rec_id}", Entity.sk.startswith("EVT#"))]
+
+
+def tab(scope: str, scope_id: str, status: str) -> list[dict]:
+    """One tab's records in order, with only the projected filter fields (plus ``id`` from the key)."""
+    index = Record.teo_status if scope == "teo" else Record.site_status
+    prefix = "TEO" if scope == "teo" else "SITE"
+    out = []
+    for item in index.query(f"{prefix}#{scope_id}#{status}"):
+        row = to_dict(item)
+        row["id"] = item.pk[4:]
+        row["order_key"] = item.order_key
+        out.append(row)
+    return out
+
+
+def by_candidate(candidate_no: str) -> list[dict]:
+    return [to_dict(r) for r in Record.gsi1.query(f"CAND#{candidate_no}", Entity.gsi1sk.startswith("REC#"))]
+
+
+def by_name(name: str) -> list[dict]:
+    return [to_dict(r) for r in Record.gsi2.query(f"NAME#{name}", Entity.gsi2sk.startswith("REC#"))]
+
+
+def counters(scope: str, scope_id: str) -> list[dict]:
+    if scope == "teo":
+        items = TabCounter.query(f"CNT#{scope_id}", consistent_read=True)
+    else:
+        items = TabCounter.gsi2.query(f"CNTSITE#{scope_id}")
+    return [to_dict(i) for i in items]
+
+
+# ---- signing sessions --------------------------------------------------------------------------------
+
+def put_session(session: dict) -> None:
+    SigningSession(f"SESSION#{session['id']}", "SESSION", **session).save(
+        condition=Entity.pk.does_not_exist())
+
+
+def get_session(session_id: str) -> dict | None:
+    try:
+        return to_dict(SigningSession.get(f"SESSION#{session_id}", "SESSION", consistent_read=True))
+    except SigningSession.DoesNotExist:
+        return None
+
+
+def claim_session(session_id: str, now: float, signer: str, decision: str, client_ip: str) -> bool:
+    """Open → completing, only if still open and unexpired: a session completes at most once."""
+    item = SigningSession(f"SESSION#{session_id}", "SESSION")
+    try:
+        item.update(actions=[SigningSession.status.set("completing"), SigningSession.signer.set(signer),
+                             SigningSession.decision.set(decision), SigningSession.signed_at.set(now_iso()),
+                             SigningSession.client_ip.set(client_ip)],
+                    condition=(SigningSession.status == "open") & (SigningSession.expires_at > int(now)),
+                    add_version_condition=False)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def finish_session(session_id: str, status: str, applied: list[str], skipped: list[dict],
+                   signature_key: str, signature_sha256: str) -> None:
+    SigningSession(f"SESSION#{session_id}", "SESSION").update(actions=[
+        SigningSession.status.set(status), SigningSession.applied.set(applied),
+        SigningSession.skipped.set(json.dumps(skipped, ensure_ascii=False)),
+        SigningSession.signature_key.set(signature_key), SigningSession.signature_sha256.set(signature_sha256),
+    ], add_version_condition=False)

@@ -1,0 +1,100 @@
+"""DynamoDB transactions that say which items' conditions failed.
+
+pynamodb sends a transaction's items in the order condition checks, deletes, puts, updates; the
+cancellation reasons come back in that order, so each item carries a tag and a failed condition is
+reported by tag. A ``TransactionConflict`` (another transaction on the same item at the same time) or
+throttling is retried by ``settle``.
+"""
+import functools
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from .. import config
+from ..domain.errors import Busy
+
+MAX_ITEMS = 100
+RETRIES = 6
+_RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+
+
+@functools.lru_cache(maxsize=1)
+def connection() -> Connection:
+    return Connection(region=config.region())
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    failed: set = field(default_factory=set)   # tags whose condition failed
+    retry: bool = False                        # a concurrent transaction or throttling: try again
+
+
+class Tx:
+    def __init__(self) -> None:
+        self._deletes: list[tuple[Any, tuple]] = []
+        self._puts: list[tuple[Any, tuple]] = []
+        self._updates: list[tuple[Any, tuple]] = []
+
+    def __len__(self) -> int:
+        return len(self._deletes) + len(self._puts) + len(self._updates)
+
+    def put(self, tag, model, condition=None) -> None:
+        self._puts.append((tag, (model, condition)))
+
+    def update(self, tag, model, actions, condition=None) -> None:
+        self._updates.append((tag, (model, actions, condition)))
+
+    def delete(self, tag, model, condition=None) -> None:
+        self._deletes.append((tag, (model, condition)))
+
+    def commit(self) -> Outcome:
+        if not len(self):
+            return Outcome(ok=True)
+        assert len(self) <= MAX_ITEMS, "a DynamoDB transaction holds at most 100 items"
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                for _, (model, condition) in self._deletes:
+                    tx.delete(model, condition=condition, add_version_condition=False)
+                for _, (model, condition) in self._puts:
+                    tx.save(model, condition=condition)
+                for _, (model, actions, condition) in self._updates:
+                    tx.update(model, actions=actions, condition=condition, add_version_condition=False)
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            if not reasons:
+                raise
+            tags = [t for t, _ in self._deletes + self._puts + self._updates]
+            failed = {t for t, r in zip(tags, reasons) if r is not None and r.code == "ConditionalCheckFailed"}
+            retry = any(r is not None and r.code in _RETRYABLE for r in reasons)
+            if not failed and not retry:
+                raise
+            return Outcome(ok=False, failed=failed, retry=retry)
+        return Outcome(ok=True)
+
+
+def settle(pending: list, tag_of, build) -> tuple[list, list]:
+    """Commit ``build(pending)`` until it goes through. Items whose condition failed are dropped from the
+    next attempt and returned second; conflicts and throttling are retried with jittered backoff."""
+    done: list = []
+    failed: list = []
+    retries = 0
+    while pending:
+        outcome = build(pending).commit()
+        if outcome.ok:
+            done += pending
+            break
+        if outcome.failed:
+            failed += [p for p in pending if tag_of(p) in outcome.failed]
+            pending = [p for p in pending if tag_of(p) not in outcome.failed]
+            continue
+        retries += 1
+        if retries > RETRIES:
+            raise Busy("系统繁忙，请稍后重试", code="busy")
+        time.sleep(min(0.05 * 2 ** retries, 1.0) * random.random())
+    return done, failed
