@@ -4,8 +4,12 @@ import logging
 import os
 import socket
 
+import threading
+
 import boto3
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import MotoRequestHandler
+from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
+from werkzeug.serving import make_server
 
 from chalicelib import config
 from chalicelib.store.models import Entity
@@ -17,10 +21,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _OneDynamoDBCallAtATime:
+    """moto's DynamoDB backend is not thread-safe: a failed transaction rolls back by restoring a copy of
+    every table, which erases writes made by other requests meanwhile. Real DynamoDB isolates each
+    request, so serialising DynamoDB calls makes moto behave like it; other services run concurrently
+    (SQS long polls must not hold everything up)."""
+
+    def __init__(self, app) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            with self._lock:
+                return list(self._app(environ, start_response))
+        return self._app(environ, start_response)
+
+
+class SerialDynamoDBMotoServer(ThreadedMotoServer):
+    def _server_entry(self) -> None:
+        app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 def start_moto(port: int) -> ThreadedMotoServer:
     """Start moto on 127.0.0.1:port and point every AWS client of this process at it."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)   # no line per AWS call on the console
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = SerialDynamoDBMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     os.environ.update({
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",

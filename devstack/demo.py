@@ -76,7 +76,7 @@ def candidates() -> tuple[list[dict], list[dict]]:
             _SURNAMES[n % len(_SURNAMES)] + _GIVEN[(n * 7) % len(_GIVEN)]
         row = {"candidate_no": _candidate_no(region, n), "name": name, "id_number": _id_number(region, n),
                "student_type": "院校考生" if n % 4 else "社会考生", "college_id": college,
-               "has_photo": n % 9 != 0}
+               "has_photo": n % 5 != 1}
         if n in (11, 42):
             row["name"] = ""            # incomplete: no name
         if n in (23,):

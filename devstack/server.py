@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException
+from chalice.local import (ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException,
+                           ThreadedHTTPServer)
 
 from chalicelib.api.errors import error_body
 from chalicelib.api.http import TokenRejected
@@ -78,8 +79,12 @@ class SkillCertRequestHandler(ChaliceRequestHandler):
         pass
 
 
+class _Server(ThreadedHTTPServer):
+    request_queue_size = 128   # the default backlog of 5 resets connections when many clients arrive at once
+
+
 def make_server(app, host: str, port: int, static_root: Path) -> LocalDevServer:
     # Chalice's local mode keeps current_request per thread only on its LocalChalice class.
     app.__class__ = LocalChalice
     handler = type("Handler", (SkillCertRequestHandler,), {"static_root": static_root})
-    return LocalDevServer(app, Config.create(), host, port, handler_cls=handler)
+    return LocalDevServer(app, Config.create(), host, port, handler_cls=handler, server_cls=_Server)

@@ -64,16 +64,20 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
             else:
                 chosen.append(rec)
     else:
-        chosen = records.matching(principal, parse_filter(filter_), statuses=movable)
+        listed = records.matching(principal, parse_filter(filter_), statuses=movable)
+        if len(listed) > MAX_RECORDS:
+            raise InvalidInput(f"一次最多签发{MAX_RECORDS}条记录，请缩小筛选范围", code="too_many_records")
+        # The tab index is eventually consistent: re-read each record (strongly) before it is offered.
+        fresh = {r["id"]: r for r in store.get_many(r["id"] for r in listed)}
+        chosen = [fresh[r["id"]] for r in listed if r["id"] in fresh and fresh[r["id"]]["status"] in movable]
     if not chosen:
         raise Conflict(f"没有可{_verb(action)}的记录", code="nothing_to_sign", details={"skipped": skipped})
-    if len(chosen) > MAX_RECORDS:
-        raise InvalidInput(f"一次最多签发{MAX_RECORDS}条记录，请缩小筛选范围", code="too_many_records")
     ids = [r["id"] for r in chosen]
     now = time.time()
     session = {
         "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action,
-        "record_ids": ids, "digest": digest(ids), "reason": reason, "status": "open",
+        "record_ids": ids, "record_versions": [int(r["version"]) for r in chosen], "digest": digest(ids),
+        "reason": reason, "status": "open",
         "created_by": principal.username, "created_at": store.now_iso(),
         "expires_at": int(now + SESSION_SECONDS),
         "preview_names": [r.get("candidate_name") or r["candidate_no"] for r in chosen[:5]],
@@ -170,10 +174,14 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
     changes, skipped = [], []
     at = store.now_iso()
     signed_fields = {"teo": ("teo_signed_at", "teo_signed_by"), "site": ("site_signed_at", "site_signed_by")}
-    for rid in session["record_ids"]:
+    for rid, version in zip(session["record_ids"], session["record_versions"]):
         rec = found.get(rid)
         if rec is None:
             skipped.append({"id": rid, "reason": "发证记录已被删除"})
+            continue
+        if int(rec["version"]) != int(version):
+            # The signer signs what the session showed; a record changed since then is not signed blindly.
+            skipped.append({"id": rid, "reason": "发起签发后该记录已被他人处理，请重新发起"})
             continue
         try:
             target = next_status(rec["status"], action, reason)

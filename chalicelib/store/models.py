@@ -238,6 +238,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     org_id = UnicodeAttribute()
     action = UnicodeAttribute()               # sign | reject
     record_ids = ListAttribute(of=UnicodeAttribute)
+    record_versions = ListAttribute(of=NumberAttribute)   # as shown when opened; a changed record is skipped
     digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed
     reason = UnicodeAttribute(null=True)
     status = UnicodeAttribute()               # open | completing | completed | refused
