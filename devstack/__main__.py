@@ -35,8 +35,10 @@ def main() -> int:
         done.wait()
     except KeyboardInterrupt:
         pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C must not cut the shutdown short
     print("\nStopping SkillCert ...", flush=True)
     running.stop()
+    print("Stopped.")
     return 0
 
 

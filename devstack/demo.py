@@ -2,12 +2,22 @@
 (some failed, some with incomplete or invalid information, some with rare characters in their names), and
 the demo accounts of SPEC.md, all with the password ``demo1234``.
 
+Then the sign-off runs as people would run it, through the same services the API calls: records are
+generated for every plan and signed, rejected and re-signed, so each sign-off tab has rows.
+
 Everything goes through the same import service an admin uses, except a few candidates whose ID numbers
 are invalid: they stand for legacy registration data that predates validation, which F3 must still catch.
 """
+import base64
+import io
+
+from PIL import Image, ImageDraw
+
 from chalicelib.domain import idcard
+from chalicelib.domain.access import Principal, Role
 from chalicelib.services import accounts
 from chalicelib.services import masterdata as service
+from chalicelib.services import records, signing
 from chalicelib.store import masterdata as store
 
 PASSWORD = "demo1234"
@@ -101,6 +111,9 @@ def results(all_candidates: list[dict]) -> list[dict]:
         if college == NCUT and i % 2 == 0:
             rows.append({"candidate_no": cand["candidate_no"], "plan_id": "p0908", "level": "初级",
                          "site_id": NCUT, "passed": i % 10 != 4, "score": None})
+        if college == BJTU and i % 4 == 1:
+            rows.append({"candidate_no": cand["candidate_no"], "plan_id": "p2109", "level": "中级",
+                         "site_id": BJTU, "passed": True, "score": 70.0 + i % 30})
         if college in (BJTU, NCUT) and i % 3 == 0:
             rows.append({"candidate_no": cand["candidate_no"], "plan_id": "pweb22", "level": "初级",
                          "site_id": college, "passed": True, "score": 75.0})
@@ -148,7 +161,47 @@ def load() -> dict:
     accounts.create_user("student", PASSWORD, "candidate", candidate_no=student["candidate_no"],
                          display_name=student["name"])
     counts["users"] = len(USERS) + 1
+    counts["records"] = _sign_off()
     return counts
+
+
+def _signature() -> str:
+    img = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(20, 70), (80, 30), (140, 75), (200, 25), (280, 60)], fill=(0, 0, 0, 255), width=4)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _sign(staff: Principal, signer: Principal, ids: list[str], decision: str = "confirm",
+          action: str = "sign", reason: str | None = None) -> None:
+    session = signing.open_session(staff, action, ids, None)
+    signing.complete(signer, session["id"], decision, _signature(), reason, "127.0.0.1")
+
+
+def _sign_off() -> int:
+    """Records in every sign-off status: 待签发, 拒绝签发 and re-signed on both sides, 证书待发放."""
+    teo, teo_signer = Principal("teo", Role.TEO, TEO), Principal("teo_signer", Role.TEO_SIGNER, TEO)
+    teo2 = Principal("teo2", Role.TEO, TEO2)
+    bjtu = Principal("college", Role.COLLEGE, BJTU), Principal("college_signer", Role.COLLEGE_SIGNER, BJTU)
+    ncut = Principal("college2", Role.COLLEGE, NCUT), Principal("college2_signer", Role.COLLEGE_SIGNER, NCUT)
+    made = {}
+    # 测试证书发放上链 (psl) is left for a newcomer to generate (README: a sign-off through the API alone).
+    for who, plan, cert in ((teo, "p0907", "xxhyy"), (teo, "p2109", "xxhyy"), (teo, "p0908", "jkgl"),
+                            (teo2, "pweb22", "webqd")):
+        made[plan] = records.generate(who, {"exam_year": 2021 if plan != "pweb22" else 2022,
+                                            "plan_id": plan, "certificate_id": cert})["created_ids"]
+    # 2021九月中级: the TEO signs all; 北方工业大学 signs its own, 北京交通大学 refuses two and signs the rest.
+    _sign(teo, teo_signer, made["p2109"])
+    at_site = {s: [r for r in made["p2109"] if records.load(teo, r)["site_id"] == s] for s in (BJTU, NCUT)}
+    _sign(ncut[0], ncut[1], at_site[NCUT])
+    _sign(bjtu[0], bjtu[1], at_site[BJTU][:2], decision="refuse", reason="考生现场签到信息与报名信息不一致")
+    _sign(bjtu[0], bjtu[1], at_site[BJTU][2:])
+    # 0907测试勿动: the TEO refuses two, re-signs one of them, and signs a few more.
+    p0907 = made["p0907"]
+    _sign(teo, teo_signer, p0907[:2], decision="refuse", reason="成绩待复核")
+    _sign(teo, teo_signer, p0907[:1] + p0907[2:6])
+    return sum(len(ids) for ids in made.values())
 
 
 ACCOUNTS = [(u, r, d) for u, r, _, d in USERS] + [("student", "candidate", "考生（学生个人空间）")]
