@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test test-unit bench clean
+.PHONY: install run test test-unit lint bench clean
 
 install: $(STAMP)
 
@@ -17,8 +17,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: install
 	$(PY) -m devstack
 
-test: install
+test: install lint
 	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 test-unit: install
 	$(PY) -m pytest tests/unit

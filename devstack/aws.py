@@ -4,7 +4,6 @@ import json
 import logging
 import os
 import socket
-
 import threading
 from collections import Counter
 

@@ -15,9 +15,8 @@ from PIL import Image, ImageDraw
 
 from chalicelib.domain import idcard
 from chalicelib.domain.access import Principal, Role
-from chalicelib.services import accounts
+from chalicelib.services import accounts, records, signing
 from chalicelib.services import masterdata as service
-from chalicelib.services import records, signing
 from chalicelib.store import masterdata as store
 
 PASSWORD = "demo1234"
@@ -57,7 +56,8 @@ PLANS = [
 ]
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平"]
+_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳",
+          "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平"]
 # Rare characters a certificate must still print: CJK Extension A (䶮) and B (𠇔), and GBK-only ones.
 RARE_NAMES = ["王堃", "李喆", "刘䶮", "朱镕", "张赟", "陈昇", "林𠇔"]
 _REGIONS = {BJTU: "110108", NCUT: "110107", WIPE: "420111"}

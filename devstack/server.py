@@ -11,8 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from chalice.config import Config
-from chalice.local import (ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException,
-                           ThreadedHTTPServer)
+from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
 
 from chalicelib.api.errors import error_body
 from chalicelib.api.http import TokenRejected

@@ -56,6 +56,7 @@ def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
             from . import demo as demo_data
             loaded = demo_data.load()
         from app import app
+
         from .poller import SqsPoller
         from .server import make_server
         server = make_server(app, "127.0.0.1", port, static_root())

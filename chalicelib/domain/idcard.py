@@ -8,7 +8,7 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK[total % 11]
 
 

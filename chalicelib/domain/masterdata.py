@@ -70,27 +70,27 @@ def level(value: Any) -> str:
     return text
 
 
-def levels(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else re.split(r"[,，、;；\s]+", _text(value, max_len=100))
+def _items(value: Any, parse: Callable[[Any], Any], max_len: int) -> list:
+    """A list given as a JSON array or as text separated by commas, 、, semicolons or spaces; deduplicated."""
+    items = value if isinstance(value, list) else re.split(r"[,，、;；\s]+", _text(value, max_len=max_len))
     result = []
     for item in items:
         if str(item).strip():
-            lv = level(item)
-            if lv not in result:
-                result.append(lv)
+            parsed = parse(item)
+            if parsed not in result:
+                result.append(parsed)
+    return result
+
+
+def levels(value: Any) -> list[str]:
+    result = _items(value, level, max_len=100)
     if not result:
         raise ValueError(f"至少填写一个等级（{'、'.join(LEVELS)}）")
     return sorted(result, key=LEVELS.index)
 
 
 def codes(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else re.split(r"[,，、;；\s]+", _text(value, max_len=2000))
-    result = []
-    for item in items:
-        if str(item).strip():
-            c = code(item)
-            if c not in result:
-                result.append(c)
+    result = _items(value, code, max_len=2000)
     if not result:
         raise ValueError("至少填写一个代码")
     return result

@@ -13,7 +13,6 @@ from ..domain.workflow import LABELS, Status, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
 
-
 # ---- scope -------------------------------------------------------------------------------------------
 
 def scope_of(principal: Principal) -> tuple[str, str]:
@@ -107,7 +106,8 @@ def preview(principal: Principal, body: dict) -> dict:
     total = len(found.issuable) + len(found.not_issuable)
     return {"total": total, "issuable": len(found.issuable), "not_issuable": len(found.not_issuable),
             "existing": len(existing),
-            "summary": f"共{total}人，可发证{len(found.issuable)}人，{len(found.not_issuable)}人由于信息不完善不允许发证"}
+            "summary": f"共{total}人，可发证{len(found.issuable)}人，"
+                       f"{len(found.not_issuable)}人由于信息不完善不允许发证"}
 
 
 LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]

@@ -60,7 +60,8 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
             if rec is None or not records.in_scope(principal, rec):
                 skipped.append({"id": rid, "reason": "发证记录不存在"})
             elif rec["status"] not in movable:
-                skipped.append({"id": rid, "reason": f"当前状态为「{LABELS[Status(rec['status'])]}」，不能{_verb(action)}"})
+                label = LABELS[Status(rec["status"])]
+                skipped.append({"id": rid, "reason": f"当前状态为「{label}」，不能{_verb(action)}"})
             else:
                 chosen.append(rec)
     else:
@@ -155,9 +156,14 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
         raise Conflict("该签发会话已完成，不能重复签字", code="session_used")
     signature_sha = hashlib.sha256(image).hexdigest()
     key = f"signatures/{session['org_id']}/{session_id}.png"
-    files.put(key, image, "image/png", metadata={
-        "signer": principal.username, "signed-at": store.now_iso(), "client-ip": client_ip,
-        "records-sha256": session["digest"], "decision": decision, "session": session_id})
+    try:
+        files.put(key, image, "image/png", metadata={
+            "signer": principal.username, "signed-at": store.now_iso(), "client-ip": client_ip,
+            "records-sha256": session["digest"], "decision": decision, "session": session_id})
+    except Exception:
+        # No evidence, no sign-off: give the session back so the signer can try again.
+        store.release_session(session_id)
+        raise
     applied: list[str] = []
     skipped: list[dict] = []
     declined = action == "reject" and decision == "refuse"
@@ -174,7 +180,7 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
     changes, skipped = [], []
     at = store.now_iso()
     signed_fields = {"teo": ("teo_signed_at", "teo_signed_by"), "site": ("site_signed_at", "site_signed_by")}
-    for rid, version in zip(session["record_ids"], session["record_versions"]):
+    for rid, version in zip(session["record_ids"], session["record_versions"], strict=True):
         rec = found.get(rid)
         if rec is None:
             skipped.append({"id": rid, "reason": "发证记录已被删除"})
@@ -195,8 +201,9 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
         changes.append(store.Change(rec, target.value, fields, {
             "actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
             "action": action.value, "reason": reason, "session_id": session["id"], "at": at}))
-    applied, lost = store.apply(changes)
+    applied, lost, busy = store.apply(changes)
     skipped += [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
+    skipped += [{"id": rid, "reason": "系统繁忙，未能处理，请重新发起签发"} for rid in busy]
     return applied, skipped
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from pynamodb.models import Model
 
-from .models import CertificateType, Candidate, College, Entity, Org, Plan, Result, User
+from .models import Candidate, CertificateType, College, Entity, Org, Plan, Result, User
 
 _KEY_ATTRS = {"pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "teo_pk", "site_pk", "order_key"}
 

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from pynamodb.exceptions import UpdateError
 
+from ..domain.errors import Busy
 from ..domain.workflow import Status
 from .masterdata import to_dict
 from .models import AuditEvent, Entity, Record, SigningSession, TabCounter
@@ -112,8 +113,9 @@ class Change:
     event: dict = field(default_factory=dict)
 
 
-def apply(changes: list[Change]) -> tuple[list[str], list[str]]:
-    """Apply status changes in transactions; return (applied ids, ids someone else changed first)."""
+def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
+    """Apply status changes in transactions; return (applied ids, ids someone else changed first, ids left
+    undone because the table stayed too busy to accept them)."""
     def build(pending: list[Change]) -> Tx:
         tx = Tx()
         deltas: dict[tuple, Tally] = {}
@@ -138,11 +140,17 @@ def apply(changes: list[Change]) -> tuple[list[str], list[str]]:
 
     applied: list[str] = []
     lost: list[str] = []
+    busy: list[str] = []
     for chunk in _chunks(changes, key=lambda c: c.record):
-        done, failed = settle(chunk, lambda c: c.record["id"], build)
+        try:
+            done, failed = settle(chunk, lambda c: c.record["id"], build)
+        except Busy:
+            # Earlier chunks stay applied; the caller reports this chunk's records as not done.
+            busy += [c.record["id"] for c in chunk if c.record["id"] not in applied]
+            continue
         applied += [c.record["id"] for c in done]
         lost += [c.record["id"] for c in failed]
-    return applied, lost
+    return applied, lost, busy
 
 
 def delete(rec: dict, event: dict) -> bool:
@@ -250,6 +258,14 @@ def claim_session(session_id: str, now: float, signer: str, decision: str, clien
             return False
         raise
     return True
+
+
+def release_session(session_id: str) -> None:
+    """Completing → open again, when the sign-off could not be recorded."""
+    SigningSession(f"SESSION#{session_id}", "SESSION").update(
+        actions=[SigningSession.status.set("open"), SigningSession.signer.remove(),
+                 SigningSession.decision.remove(), SigningSession.signed_at.remove()],
+        condition=SigningSession.status == "completing", add_version_condition=False)
 
 
 def finish_session(session_id: str, status: str, applied: list[str], skipped: list[dict],

@@ -70,7 +70,8 @@ class Tx:
             if not reasons:
                 raise
             tags = [t for t, _ in self._deletes + self._puts + self._updates]
-            failed = {t for t, r in zip(tags, reasons) if r is not None and r.code == "ConditionalCheckFailed"}
+            failed = {t for t, r in zip(tags, reasons, strict=True)
+                      if r is not None and r.code == "ConditionalCheckFailed"}
             retry = any(r is not None and r.code in _RETRYABLE for r in reasons)
             if not failed and not retry:
                 raise

@@ -112,7 +112,8 @@ def test_issuable_and_not_issuable_lists_are_real_xlsx(api):
         assert download.status_code == 200
         sheet = load_workbook(io.BytesIO(download.content)).active
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][:8] == ("考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果")
+        assert rows[0][:8] == ("考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称",
+                               "证书等级", "考证结果")
         assert len(rows) - 1 == expected_rows
         if kind == "not_issuable":
             assert rows[0][8] == "不可发证原因" and rows[1][8] == "考试未通过"
@@ -268,11 +269,34 @@ def test_filters_narrow_rows_and_counts(api):
     assert by_no["total"] == 1 and by_no["counts"]["ALL"] == 1
     row = by_no["items"][0]
     full = person["id_number"]   # the admin sees it in full; staff rows are masked
-    assert row["candidate"]["name"] == person["name"] and row["candidate"]["id_number"] == full[:3] + "*" * 9 + full[-4:]
-    assert row["exam"]["site_name"] == "北方工业大学" and row["certificate"]["title"] == "信息化应用职业技能等级证书（中级）"
+    assert row["candidate"]["name"] == person["name"]
+    assert row["candidate"]["id_number"] == full[:3] + "*" * 9 + full[-4:]
+    assert row["exam"]["site_name"] == "北方工业大学"
+    assert row["certificate"]["title"] == "信息化应用职业技能等级证书（中级）"
     by_name = api.get(f"/records?plan_id={plan['plan_id']}&candidate_name={person['name']}", as_="teo").json()
     assert person["candidate_no"] in {i["candidate"]["candidate_no"] for i in by_name["items"]}
     by_site = api.get(f"/records?plan_id={plan['plan_id']}&college_id=bjtu&status=TEO_PENDING", as_="teo").json()
     assert by_site["total"] == 3 and by_site["counts"]["ALL"] == 3
     other_year = api.get(f"/records?plan_id={plan['plan_id']}&exam_year=2022", as_="teo").json()
     assert other_year["total"] == 0 and other_year["counts"]["ALL"] == 0
+
+
+def test_a_failed_evidence_upload_leaves_the_session_open_and_nothing_moved(api, monkeypatch):
+    from chalicelib import files
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    ids = generate(api, plan)
+    opened = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": ids}).json()
+
+    def broken_put(*args, **kwargs):
+        raise ConnectionError("S3 is unreachable")
+
+    monkeypatch.setattr(files, "put", broken_put)
+    body = {"decision": "confirm", "signature_png_base64": signature_png()}
+    r = api.post(f"/signing-sessions/{opened['id']}/complete", as_="teo_signer", json=body)
+    err = assert_error(r, 500, "internal_error")
+    assert "请求编号" in err["message"]
+    assert statuses(api, ids) == {i: "TEO_PENDING" for i in ids}
+    assert api.get(f"/signing-sessions/{opened['id']}", as_="teo").json()["status"] == "open"
+    monkeypatch.undo()
+    r = api.post(f"/signing-sessions/{opened['id']}/complete", as_="teo_signer", json=body)
+    assert r.status_code == 200 and sorted(r.json()["applied"]) == sorted(ids)
