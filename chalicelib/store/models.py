@@ -94,12 +94,14 @@ class _Contact:
     contact_name = UnicodeAttribute(default="")
     contact_phone = UnicodeAttribute(default="")
     contact_email = UnicodeAttribute(default="")
+    stamp_key = UnicodeAttribute(null=True)   # S3 key of the responsible person's signature stamp (PNG)
 
 
 class Org(Entity, _Contact, discriminator="Org"):
     """A training evaluation organisation (TEO). pk ORG#id."""
     id = UnicodeAttribute()
     name = UnicodeAttribute()
+    seal_key = UnicodeAttribute(null=True)    # S3 key of the official e-seal image (PNG)
 
 
 class College(Entity, _Contact, discriminator="College"):
@@ -196,6 +198,14 @@ class Record(Entity, discriminator="Record"):
     site_signed_at = UnicodeAttribute(null=True)
     site_signed_by = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)              # the latest rejection or stamping failure reason
+    method = UnicodeAttribute(null=True)              # electronic | paper, chosen at issue
+    cert_no = UnicodeAttribute(null=True)             # assigned at the first issue, kept by every re-issue
+    verification_code = UnicodeAttribute(null=True)   # the secret in the QR link, kept with the number
+    award_date = UnicodeAttribute(null=True)          # YYYY-MM-DD of the first issue, kept by re-issues
+    issued_at = UnicodeAttribute(null=True)           # when the current PDF was made
+    pdf_version = NumberAttribute(default=0)          # the current PDF's version; 0: none yet
+    pdf_key = UnicodeAttribute(null=True)
+    pdf_sha256 = UnicodeAttribute(null=True)
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
@@ -254,3 +264,25 @@ class SigningSession(Entity, discriminator="SigningSession"):
     signature_sha256 = UnicodeAttribute(null=True)
     applied = ListAttribute(of=UnicodeAttribute, default=list)
     skipped = UnicodeAttribute(null=True)     # JSON list of {id, reason}
+
+
+class PdfVersion(Entity, discriminator="PdfVersion"):
+    """One generated certificate PDF. pk REC#id, sk PDF#0001: all versions with the record, in order."""
+    record_id = UnicodeAttribute()
+    version = NumberAttribute()
+    key = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    method = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    superseded = BooleanAttribute(default=False)
+
+
+class CertNumber(Entity, discriminator="CertNumber"):
+    """pk CERTNO#number: the number's owner. Put once, conditionally, so no number is ever given twice."""
+    cert_no = UnicodeAttribute()
+    record_id = UnicodeAttribute()
+
+
+class Sequence(Entity, discriminator="Sequence"):
+    """pk SEQ#name: an atomic counter (certificate numbers per year)."""
+    value = NumberAttribute(default=0)

@@ -54,7 +54,7 @@ def _counter_update(tx: Tx, bucket: tuple, deltas: Tally) -> None:
                TabCounter.certificate_id.set(cert),
                TabCounter.gsi2pk.set(f"CNTSITE#{site_id}"), TabCounter.gsi2sk.set(f"{teo_id}#{plan_id}#{level}")]
     actions += [getattr(TabCounter, status).add(n) for status, n in sorted(deltas.items()) if n]
-    tx.update(("counter", bucket), item, actions)
+    tx.update(None, item, actions)          # shared by the chunk: owned by no single record
 
 
 def _event(rec_id: str, event: dict) -> AuditEvent:
@@ -74,7 +74,7 @@ def create(records: list[dict], event: dict) -> tuple[list[str], list[str]]:
         for rec in pending:
             item = Record(f"REC#{rec['id']}", "REC", **rec, **_index_keys(rec, rec["status"]))
             tx.put(rec["id"], item, condition=Entity.pk.does_not_exist())
-            tx.put(("event", rec["id"]), _event(rec["id"], {**event, "to_status": rec["status"]}))
+            tx.put(rec["id"], _event(rec["id"], {**event, "to_status": rec["status"]}))
             deltas.setdefault(_bucket(rec), Tally())[rec["status"]] += 1
         for bucket, delta in deltas.items():
             _counter_update(tx, bucket, delta)
@@ -128,8 +128,8 @@ def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
             actions += [getattr(Record, k).set(v) for k, v in ch.fields.items()]
             condition = (Record.status == old) & (Record.version == rec["version"])
             tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
-            tx.put(("event", rec["id"]), _event(rec["id"], {**ch.event, "from_status": old,
-                                                              "to_status": ch.to_status}))
+            tx.put(rec["id"], _event(rec["id"], {**ch.event, "from_status": old,
+                                                    "to_status": ch.to_status}))
             delta = deltas.setdefault(_bucket(rec), Tally())
             delta[old] -= 1
             delta[ch.to_status] += 1
@@ -160,7 +160,7 @@ def delete(rec: dict, event: dict) -> bool:
         condition = (Record.status == Status.TEO_PENDING.value) & (Record.signed == False) & (  # noqa: E712
             Record.version == rec["version"])
         tx.delete(rec["id"], Record(f"REC#{rec['id']}", "REC"), condition)
-        tx.put("event", _event(rec["id"], {**event, "from_status": rec["status"], "to_status": None}))
+        tx.put(rec["id"], _event(rec["id"], {**event, "from_status": rec["status"], "to_status": None}))
         _counter_update(tx, _bucket(rec), Tally({rec["status"]: -1}))
         return tx
 

@@ -1,8 +1,9 @@
 """DynamoDB transactions that say which items' conditions failed.
 
 pynamodb sends a transaction's items in the order condition checks, deletes, puts, updates; the
-cancellation reasons come back in that order, so each item carries a tag and a failed condition is
-reported by tag. A ``TransactionConflict`` (another transaction on the same item at the same time) or
+cancellation reasons come back in that order, so each item carries its owner (the id of the record it
+belongs to, or None for an item the whole chunk shares) and a failed condition is reported by owner.
+A ``TransactionConflict`` (another transaction on the same item at the same time) or
 throttling is retried by ``settle``.
 """
 import functools
@@ -31,7 +32,7 @@ def connection() -> Connection:
 @dataclass
 class Outcome:
     ok: bool
-    failed: set = field(default_factory=set)   # tags whose condition failed
+    failed: set = field(default_factory=set)   # owners whose item's condition failed
     retry: bool = False                        # a concurrent transaction or throttling: try again
 
 
@@ -44,14 +45,14 @@ class Tx:
     def __len__(self) -> int:
         return len(self._deletes) + len(self._puts) + len(self._updates)
 
-    def put(self, tag, model, condition=None) -> None:
-        self._puts.append((tag, (model, condition)))
+    def put(self, owner, model, condition=None) -> None:
+        self._puts.append((owner, (model, condition)))
 
-    def update(self, tag, model, actions, condition=None) -> None:
-        self._updates.append((tag, (model, actions, condition)))
+    def update(self, owner, model, actions, condition=None) -> None:
+        self._updates.append((owner, (model, actions, condition)))
 
-    def delete(self, tag, model, condition=None) -> None:
-        self._deletes.append((tag, (model, condition)))
+    def delete(self, owner, model, condition=None) -> None:
+        self._deletes.append((owner, (model, condition)))
 
     def commit(self) -> Outcome:
         if not len(self):
@@ -69,17 +70,17 @@ class Tx:
             reasons = exc.cancellation_reasons or []
             if not reasons:
                 raise
-            tags = [t for t, _ in self._deletes + self._puts + self._updates]
-            failed = {t for t, r in zip(tags, reasons, strict=True)
+            owners = [o for o, _ in self._deletes + self._puts + self._updates]
+            failed = {o for o, r in zip(owners, reasons, strict=True)
                       if r is not None and r.code == "ConditionalCheckFailed"}
             retry = any(r is not None and r.code in _RETRYABLE for r in reasons)
-            if not failed and not retry:
+            if (not failed and not retry) or None in failed:
                 raise
             return Outcome(ok=False, failed=failed, retry=retry)
         return Outcome(ok=True)
 
 
-def settle(pending: list, tag_of, build) -> tuple[list, list]:
+def settle(pending: list, owner_of, build) -> tuple[list, list]:
     """Commit ``build(pending)`` until it goes through. Items whose condition failed are dropped from the
     next attempt and returned second; conflicts and throttling are retried with jittered backoff."""
     done: list = []
@@ -91,8 +92,8 @@ def settle(pending: list, tag_of, build) -> tuple[list, list]:
             done += pending
             break
         if outcome.failed:
-            failed += [p for p in pending if tag_of(p) in outcome.failed]
-            pending = [p for p in pending if tag_of(p) not in outcome.failed]
+            failed += [p for p in pending if owner_of(p) in outcome.failed]
+            pending = [p for p in pending if owner_of(p) not in outcome.failed]
             continue
         retries += 1
         if retries > RETRIES:

@@ -1,0 +1,84 @@
+"""Embedded CJK fonts and text drawing that never shows a blank box.
+
+The primary font (WenQuanYi Zen Hei, subset) covers GBK and CJK Extension A; a character it lacks is
+drawn in the fallback (HanaMin B: Extension B). A character no font has is an error naming it, so the
+certificate fails to stamp with a reason instead of printing a hole in someone's name.
+"""
+import functools
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+PRIMARY, FALLBACK = "SkillCertSans", "SkillCertExtB"
+_FILES = {PRIMARY: "wqy-zenhei-subset.ttf", FALLBACK: "HanaMinB-extb.ttf"}
+
+
+class MissingGlyph(ValueError):
+    def __init__(self, char: str) -> None:
+        super().__init__(f"字符“{char}”（U+{ord(char):04X}）在证书字体中不存在，无法显示")
+        self.char = char
+
+
+def font_path(name: str) -> Path:
+    return FONTS / _FILES[name]
+
+
+@functools.lru_cache(maxsize=None)
+def font(name: str) -> TTFont:
+    """Load and register a font once per process; the fallback only when a text needs it."""
+    loaded = TTFont(name, str(font_path(name)))
+    pdfmetrics.registerFont(loaded)
+    return loaded
+
+
+def _has(name: str, char: str) -> bool:
+    return ord(char) in font(name).face.charToGlyph
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Split text into (font name, substring) runs."""
+    out: list[tuple[str, str]] = []
+    for char in text:
+        if _has(PRIMARY, char) or char in "\n\t ":
+            name = PRIMARY
+        elif _has(FALLBACK, char):
+            name = FALLBACK
+        else:
+            raise MissingGlyph(char)
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + char)
+        else:
+            out.append((name, char))
+    return out
+
+
+def width(text: str, size: float, spacing: float = 0.0) -> float:
+    return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text)) + spacing * max(len(text) - 1, 0)
+
+
+def draw(canvas, x: float, y: float, text: str, size: float, align: str = "left", spacing: float = 0.0) -> None:
+    if align != "left":
+        w = width(text, size, spacing)
+        x -= w / 2 if align == "center" else w
+    t = canvas.beginText(x, y)
+    t.setCharSpace(spacing)
+    for name, part in runs(text):
+        t.setFont(name, size)
+        t.textOut(part)
+    canvas.drawText(t)
+
+
+def wrap(text: str, size: float, max_width: float) -> list[str]:
+    """Greedy line breaking by character (Chinese text has no spaces to break at)."""
+    lines, line = [], ""
+    for char in text:
+        if line and width(line + char, size) > max_width:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    if line:
+        lines.append(line)
+    return lines
