@@ -1,7 +1,9 @@
 """SkillCert: wiring only. Routes live in chalicelib/api (one blueprint per area)."""
 from chalice import Chalice
 
-from chalicelib.api import accounts, http, masterdata, meta, records, signing
+from chalicelib import queue
+from chalicelib.api import accounts, http, issuance, masterdata, meta, records, signing
+from chalicelib.services import stamping
 
 app = Chalice(app_name="skillcert")
 
@@ -11,4 +13,15 @@ app.register_blueprint(accounts.bp)
 app.register_blueprint(masterdata.bp)
 app.register_blueprint(records.bp)
 app.register_blueprint(signing.bp)
+app.register_blueprint(issuance.bp)
 app.register_blueprint(meta.bp)
+
+
+@app.on_sqs_message(queue=queue.queue_name(), batch_size=10)
+def stamp_certificates(event):
+    return stamping.handle(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=queue.dead_letter_queue_name(), batch_size=10)
+def fail_dead_letters(event):
+    return stamping.handle_dead_letters(event.to_dict(), event.context)

@@ -14,7 +14,8 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
 from werkzeug.serving import make_server
 
-from chalicelib import config
+from chalicelib import config, queue
+from chalicelib.services import stamping
 from chalicelib.store.models import Entity
 
 
@@ -90,8 +91,18 @@ class SerialDynamoDBMotoServer(ThreadedMotoServer):
         self._server.serve_forever()
 
 
+def ensure_free(port: int, what: str) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} ({what}) is already in use: stop what uses it, or choose another "
+                             f"port (PORT=..., MOTO_PORT=...)") from None
+
+
 def start_moto(port: int) -> ThreadedMotoServer:
     """Start moto on 127.0.0.1:port and point every AWS client of this process at it."""
+    ensure_free(port, "embedded AWS")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)   # no line per AWS call on the console
     server = SerialDynamoDBMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -110,12 +121,17 @@ def create_resources() -> dict:
     """
     if not Entity.exists():
         Entity.create_table(wait=True)
+        boto3.client("dynamodb").update_time_to_live(
+            TableName=config.table_name(),
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
     sqs = boto3.client("sqs")
-    dlq_url = sqs.create_queue(QueueName=config.queue_name() + "-dlq")["QueueUrl"]
+    dlq_url = sqs.create_queue(QueueName=queue.dead_letter_queue_name())["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(QueueName=config.queue_name(), Attributes={
-        "VisibilityTimeout": "60",
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
+    queue_url = sqs.create_queue(QueueName=queue.queue_name(), Attributes={
+        # How long a failed message waits before its next delivery; tests shorten it.
+        "VisibilityTimeout": os.environ.get("SKILLCERT_VISIBILITY_TIMEOUT", "60"),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                     "maxReceiveCount": str(stamping.MAX_RECEIVES)}),
     })["QueueUrl"]
     s3 = boto3.client("s3")
     try:

@@ -15,7 +15,8 @@ from PIL import Image, ImageDraw
 
 from chalicelib.domain import idcard
 from chalicelib.domain.access import Principal, Role
-from chalicelib.services import accounts, records, signing
+from chalicelib.render import seal
+from chalicelib.services import accounts, issuance, records, seals, signing
 from chalicelib.services import masterdata as service
 from chalicelib.store import masterdata as store
 
@@ -162,6 +163,7 @@ def load() -> dict:
                          display_name=student["name"])
     counts["users"] = len(USERS) + 1
     counts["records"] = _sign_off()
+    counts["queued_for_stamping"] = _seals_and_issue()
     return counts
 
 
@@ -205,3 +207,21 @@ def _sign_off() -> int:
 
 
 ACCOUNTS = [(u, r, d) for u, r, _, d in USERS] + [("student", "candidate", "考生（学生个人空间）")]
+
+
+def _seals_and_issue() -> int:
+    """中物联物流 has its e-seal and stamp; 北京交通大学 and 北方工业大学 their stamps. 中科信培 has not applied
+    for an e-seal yet and 武汉体育学院 has no stamp, so issuing for them fails with a reason to act on.
+    The ready records of 北方工业大学 are issued (electronic, a few paper); the poller stamps them
+    right after start, so the first screen shows 证书生成中 turning into 完成发放."""
+    seals.store_image("orgs", TEO, "seal", seal.official_seal("中物联物流"))
+    seals.store_image("orgs", TEO, "stamp", seal.name_stamp("张明", "rect"))
+    seals.store_image("orgs", TEO2, "stamp", seal.name_stamp("李华", "rect"))
+    seals.store_image("colleges", BJTU, "stamp", seal.name_stamp("王芳", "square"))
+    seals.store_image("colleges", NCUT, "stamp", seal.name_stamp("赵强", "square"))
+    teo = Principal("teo", Role.TEO, TEO)
+    ready = records.matching(teo, records.RecordFilter(status="READY", college_id=NCUT))
+    ids = [r["id"] for r in ready]
+    queued = issuance.issue(teo, ids[:-3], None, "electronic")["applied"]
+    queued += issuance.issue(teo, ids[-3:-1], None, "paper")["applied"]
+    return len(queued)

@@ -46,6 +46,7 @@ def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
     os.environ.setdefault("SKILLCERT_TOKEN_SECRET", secrets.token_urlsafe(48))
     os.environ.setdefault("SKILLCERT_PUBLIC_URL", f"http://127.0.0.1:{port}")
     from . import aws
+    aws.ensure_free(port, "UI and API")
     stoppers = []
     if moto_port is not None:
         stoppers.append(aws.start_moto(moto_port).stop)

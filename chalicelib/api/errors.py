@@ -10,6 +10,7 @@ STATUS = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.TooLarge: 413,
+    errors.TooManyRequests: 429,
     errors.Busy: 503,
 }
 

@@ -12,7 +12,9 @@ bp = Blueprint(__name__)
 _IDS = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}, "minItems": 1,
         "maxItems": service.MAX_RECORDS}
 _FILTER = schemas.obj({k: {} for k in FILTER_QUERY})
-_OPEN = {**schemas.obj({"action": {"enum": ["sign", "reject"]}, "record_ids": _IDS, "filter": _FILTER,
+# What a batch acts on: listed records, or everything matching the list's filters.
+BATCH_TARGET = {"record_ids": _IDS, "filter": _FILTER}
+_OPEN = {**schemas.obj({"action": {"enum": ["sign", "reject"]}, **BATCH_TARGET,
                         "reason": {"type": "string", "maxLength": 500}}, ["action"]),
          "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 _COMPLETE = schemas.obj({"decision": {"enum": ["confirm", "refuse"]},

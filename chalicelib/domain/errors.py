@@ -45,6 +45,11 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts from one client in a short time (429)."""
+    code = "too_many_requests"
+
+
 class Busy(DomainError):
     """The store throttled us after retries (503); the client may try again."""
     code = "busy"

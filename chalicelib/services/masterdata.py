@@ -122,7 +122,8 @@ def upsert(kind: str, raw: dict) -> dict:
     report = _validate(kind, [(1, raw)])
     if report["errors"]:
         raise InvalidInput(report["errors"][0]["message"], code="invalid_row")
-    store.put(kind, report["rows"][0])
+    (row,) = _merged(kind, report["rows"])
+    store.put(kind, row)
     return report["rows"][0]
 
 
@@ -150,9 +151,16 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
     report = _validate(kind, rows)
     imported = 0
     if report["rows"] and (mode == "valid_rows" or not report["errors"]):
-        imported = store.put_many(kind, report["rows"])
+        imported = store.put_many(kind, _merged(kind, report["rows"]))
     return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
             "total": len(rows)}
+
+
+def _merged(kind: str, rows: list[dict]) -> list[dict]:
+    """An import updates the columns it has: what else an existing row holds (its stamp, its seal) stays."""
+    keys = md.NATURAL_KEYS[kind]
+    existing = {tuple(r[k] for k in keys): r for r in store.get_many(kind, [{k: r[k] for k in keys} for r in rows])}
+    return [{**existing.get(tuple(r[k] for k in keys), {}), **r} for r in rows]
 
 
 def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:

@@ -8,7 +8,7 @@ from ..domain import idcard
 from ..domain import masterdata as md
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..domain.filters import ALL, RecordFilter
+from ..domain.filters import ALL, RecordFilter, parse_filter
 from ..domain.workflow import LABELS, Status, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
@@ -177,6 +177,37 @@ def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None
     return sorted(rows, key=lambda r: r["order_key"])
 
 
+def select(principal: Principal, record_ids: list[str] | None, filter_: dict | None, statuses: list[str],
+           verb: str, limit: int) -> tuple[list[dict], list[dict]]:
+    """The records a batch acts on: the given ids (each checked for scope and status) or everything in
+    scope matching the filter, in one of ``statuses``, re-read strongly. Returns (chosen, skipped with why)."""
+    skipped: list[dict] = []
+    if record_ids is not None:
+        found = {r["id"]: r for r in store.get_many(record_ids)}
+        chosen = []
+        for rid in dict.fromkeys(record_ids):
+            rec = found.get(rid)
+            if rec is None or not in_scope(principal, rec):
+                skipped.append({"id": rid, "reason": "发证记录不存在"})
+            elif rec["status"] not in statuses:
+                label = LABELS[Status(rec["status"])]
+                skipped.append({"id": rid, "reason": f"当前状态为「{label}」，不能{verb}"})
+            else:
+                chosen.append(rec)
+    else:
+        listed = matching(principal, parse_filter(filter_), statuses=statuses)
+        if len(listed) > limit:
+            raise InvalidInput(f"一次最多处理{limit}条记录，请缩小筛选范围", code="too_many_records")
+        # The tab index is eventually consistent: re-read each record (strongly) before acting on it.
+        fresh = {r["id"]: r for r in store.get_many(r["id"] for r in listed)}
+        chosen = [fresh[r["id"]] for r in listed if r["id"] in fresh and fresh[r["id"]]["status"] in statuses]
+    if not chosen:
+        raise Conflict(f"没有可{verb}的记录", code="nothing_to_do", details={"skipped": skipped})
+    if len(chosen) > limit:
+        raise InvalidInput(f"一次最多处理{limit}条记录", code="too_many_records")
+    return chosen, skipped
+
+
 def counts(principal: Principal, flt: RecordFilter) -> dict:
     side, org = scope_of(principal)
     tally = {s.value: 0 for s in Status}
@@ -215,7 +246,8 @@ def row_view(rec: dict, side: str | None) -> dict:
         "certificate": {"id": rec["certificate_id"], "name": rec["certificate_name"], "level": rec["level"],
                         "title": f"{rec['certificate_name']}（{rec['level']}）", "teo_id": rec["teo_id"],
                         "teo_name": rec["teo_name"], "issued_at": rec.get("issued_at"),
-                        "method": rec.get("method")},
+                        "award_date": rec.get("award_date"), "method": rec.get("method"),
+                        "cert_no": rec.get("cert_no")},
         "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
                  "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
         "reason": rec.get("reason"),
@@ -228,6 +260,10 @@ def detail(principal: Principal, rec_id: str) -> dict:
     view = row_view(rec, side_of(principal.role))
     view["signoff"] = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
     view["created_at"], view["created_by"] = rec["created_at"], rec.get("created_by")
+    view["certificate"].update({"cert_no": rec.get("cert_no"), "award_date": rec.get("award_date"),
+                                "pdf_version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")})
+    view["versions"] = [{k: v.get(k) for k in ("version", "sha256", "method", "created_at", "superseded")}
+                        for v in store.versions(rec_id)]
     view["events"] = [{k: e.get(k) for k in ("at", "actor", "role", "org_id", "action", "from_status",
                                               "to_status", "reason", "session_id")}
                       for e in sorted(store.events(rec_id), key=lambda e: e["at"])]

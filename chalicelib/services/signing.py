@@ -22,8 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import config, files
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
-from ..domain.filters import parse_filter
-from ..domain.workflow import LABELS, SIGN_ACTIONS, Action, Status, check_reason, next_status, side_of, sources
+from ..domain.workflow import SIGN_ACTIONS, Action, check_reason, next_status, side_of, sources
 from ..store import records as store
 from . import records
 
@@ -51,28 +50,7 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     if action == "reject" and reason is not None:
         reason = check_reason(reason)
     movable = [s.value for s in sources(SIGN_ACTIONS[(side, action)])]
-    skipped: list[dict] = []
-    if record_ids is not None:
-        found = {r["id"]: r for r in store.get_many(record_ids)}
-        chosen = []
-        for rid in dict.fromkeys(record_ids):
-            rec = found.get(rid)
-            if rec is None or not records.in_scope(principal, rec):
-                skipped.append({"id": rid, "reason": "发证记录不存在"})
-            elif rec["status"] not in movable:
-                label = LABELS[Status(rec["status"])]
-                skipped.append({"id": rid, "reason": f"当前状态为「{label}」，不能{_verb(action)}"})
-            else:
-                chosen.append(rec)
-    else:
-        listed = records.matching(principal, parse_filter(filter_), statuses=movable)
-        if len(listed) > MAX_RECORDS:
-            raise InvalidInput(f"一次最多签发{MAX_RECORDS}条记录，请缩小筛选范围", code="too_many_records")
-        # The tab index is eventually consistent: re-read each record (strongly) before it is offered.
-        fresh = {r["id"]: r for r in store.get_many(r["id"] for r in listed)}
-        chosen = [fresh[r["id"]] for r in listed if r["id"] in fresh and fresh[r["id"]]["status"] in movable]
-    if not chosen:
-        raise Conflict(f"没有可{_verb(action)}的记录", code="nothing_to_sign", details={"skipped": skipped})
+    chosen, skipped = records.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)
     ids = [r["id"] for r in chosen]
     now = time.time()
     session = {

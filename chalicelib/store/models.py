@@ -286,3 +286,9 @@ class CertNumber(Entity, discriminator="CertNumber"):
 class Sequence(Entity, discriminator="Sequence"):
     """pk SEQ#name: an atomic counter (certificate numbers per year)."""
     value = NumberAttribute(default=0)
+
+
+class Throttle(Entity, discriminator="Throttle"):
+    """pk THROTTLE#key#window: attempts in one time window. ``expires`` is the table's TTL attribute."""
+    hits = NumberAttribute(default=0)
+    expires = NumberAttribute()

@@ -16,7 +16,7 @@ from pynamodb.exceptions import UpdateError
 from ..domain.errors import Busy
 from ..domain.workflow import Status
 from .masterdata import to_dict
-from .models import AuditEvent, Entity, Record, SigningSession, TabCounter
+from .models import AuditEvent, CertNumber, Entity, PdfVersion, Record, Sequence, SigningSession, TabCounter
 from .tx import MAX_ITEMS, Tx, settle
 
 
@@ -125,7 +125,8 @@ def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
             actions = [Record.status.set(ch.to_status), Record.version.add(1),
                        Record.updated_at.set(ch.event.get("at") or now_iso()),
                        Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"])]
-            actions += [getattr(Record, k).set(v) for k, v in ch.fields.items()]
+            actions += [getattr(Record, k).remove() if v is None else getattr(Record, k).set(v)
+                        for k, v in ch.fields.items()]
             condition = (Record.status == old) & (Record.version == rec["version"])
             tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
             tx.put(rec["id"], _event(rec["id"], {**ch.event, "from_status": old,
@@ -168,19 +169,105 @@ def delete(rec: dict, event: dict) -> bool:
     return bool(done)
 
 
-def _chunks(items: list, key=lambda x: x) -> Iterable[list]:
-    """Split into transactions of at most 100 items: two per record (record + event) and one per counter."""
+def _chunks(items: list, key=lambda x: x, per_record: int = 2) -> Iterable[list]:
+    """Split into transactions of at most 100 items: ``per_record`` for each record (the record, its
+    event, ...) and one per tab counter."""
     chunk: list = []
     buckets: set = set()
     for item in items:
         b = _bucket(key(item))
-        if chunk and 2 * (len(chunk) + 1) + len(buckets | {b}) > MAX_ITEMS:
+        if chunk and per_record * (len(chunk) + 1) + len(buckets | {b}) > MAX_ITEMS:
             yield chunk
             chunk, buckets = [], set()
         chunk.append(item)
         buckets.add(b)
     if chunk:
         yield chunk
+
+
+# ---- issuance ----------------------------------------------------------------------------------------
+
+@dataclass
+class Issued:
+    """A certificate the worker stamped and stored; ``record`` as read (GENERATING at ``version``)."""
+    record: dict
+    pdf_key: str
+    sha256: str
+    cert_no: str
+    verification_code: str
+    award_date: str
+    new_number: bool
+    event: dict
+
+
+def allocate(sequence: str, count: int) -> range:
+    """``count`` fresh numbers of a named sequence, atomically (one UpdateItem)."""
+    item = Sequence(f"SEQ#{sequence}", "SEQ")
+    item.update(actions=[Sequence.value.add(count), Sequence.type.set(Sequence)], add_version_condition=False)
+    return range(int(item.value) - count + 1, int(item.value) + 1)
+
+
+def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
+    """GENERATING → ISSUED with the new PDF version (the previous one marked superseded) and, at the first
+    issue, the certificate number's ownership item. Returns (done, changed by someone else, too busy)."""
+    def build(pending: list[Issued]) -> Tx:
+        tx = Tx()
+        deltas: dict[tuple, Tally] = {}
+        for it in pending:
+            rec = it.record
+            version = int(rec.get("pdf_version") or 0) + 1
+            at = it.event["at"]
+            keys = _index_keys(rec, Status.ISSUED.value)
+            actions = [Record.status.set(Status.ISSUED.value), Record.version.add(1), Record.updated_at.set(at),
+                       Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"]),
+                       Record.cert_no.set(it.cert_no), Record.verification_code.set(it.verification_code),
+                       Record.award_date.set(it.award_date), Record.issued_at.set(at),
+                       Record.pdf_version.set(version), Record.pdf_key.set(it.pdf_key),
+                       Record.pdf_sha256.set(it.sha256), Record.reason.remove()]
+            condition = (Record.status == Status.GENERATING.value) & (Record.version == rec["version"])
+            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
+            tx.put(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version:04d}", record_id=rec["id"],
+                                         version=version, key=it.pdf_key, sha256=it.sha256,
+                                         method=rec.get("method") or "electronic", created_at=at))
+            if version > 1:
+                tx.update(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version - 1:04d}"),
+                          [PdfVersion.superseded.set(True)])
+            if it.new_number:
+                tx.put(rec["id"], CertNumber(f"CERTNO#{it.cert_no}", "CERTNO", cert_no=it.cert_no,
+                                             record_id=rec["id"]), condition=Entity.pk.does_not_exist())
+            tx.put(rec["id"], _event(rec["id"], {**it.event, "from_status": Status.GENERATING.value,
+                                                 "to_status": Status.ISSUED.value}))
+            delta = deltas.setdefault(_bucket(rec), Tally())
+            delta[Status.GENERATING.value] -= 1
+            delta[Status.ISSUED.value] += 1
+        for bucket, delta in deltas.items():
+            _counter_update(tx, bucket, delta)
+        return tx
+
+    done: list[str] = []
+    lost: list[str] = []
+    busy: list[str] = []
+    for chunk in _chunks(items, key=lambda i: i.record, per_record=5):
+        try:
+            ok, failed = settle(chunk, lambda i: i.record["id"], build)
+        except Busy:
+            busy += [i.record["id"] for i in chunk]
+            continue
+        done += [i.record["id"] for i in ok]
+        lost += [i.record["id"] for i in failed]
+    return done, lost, busy
+
+
+def versions(rec_id: str) -> list[dict]:
+    return [to_dict(v) for v in PdfVersion.query(f"REC#{rec_id}", Entity.sk.startswith("PDF#"))]
+
+
+def by_cert_no(cert_no: str) -> dict | None:
+    try:
+        owner = CertNumber.get(f"CERTNO#{cert_no}", "CERTNO")
+    except CertNumber.DoesNotExist:
+        return None
+    return get(owner.record_id)
 
 
 # ---- reads -------------------------------------------------------------------------------------------

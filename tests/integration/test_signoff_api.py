@@ -53,7 +53,7 @@ def test_reject_and_re_sign_on_both_sides(api):
     assert rec["actions"] == ["view", "resign"]
     # Re-signing after a TEO rejection can only confirm.
     assert_error(api.post("/signing-sessions", as_="teo", json={"action": "reject", "record_ids": [a]}),
-                 409, "nothing_to_sign")
+                 409, "nothing_to_do")
     sign(api, "teo", "teo_signer", ids=[a, b])
     assert statuses(api, [a, b]) == {a: "SITE_PENDING", b: "SITE_PENDING"}
     # The site rejects (a reject session), rejects again with a new reason, then re-signs.
@@ -236,7 +236,7 @@ def test_scope_staff_of_other_tenants_see_nothing(api):
     assert api.get(f"/records/{ids[0]}", as_="college").status_code == 200
     # Another TEO's or college's session over these records finds nothing to sign.
     r = api.post("/signing-sessions", as_="teo2", json={"action": "sign", "record_ids": ids})
-    assert_error(r, 409, "nothing_to_sign")
+    assert_error(r, 409, "nothing_to_do")
     assert all(s["reason"] == "发证记录不存在" for s in r.json()["error"]["details"]["skipped"])
     # The college cannot sign before the TEO has.
     assert_error(api.post("/signing-sessions", as_="college", json={"action": "sign", "record_ids": ids}), 409)

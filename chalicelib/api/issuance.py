@@ -1,0 +1,54 @@
+"""Issue and re-issue (发放 / 重新发放), certificate downloads, the candidate's space, public verification."""
+from chalice import Blueprint
+
+from ..domain.access import Role
+from ..services import certificates, issuance
+from . import schemas
+from .http import endpoint
+from .signing import BATCH_TARGET
+
+bp = Blueprint(__name__)
+
+_ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(issuance.METHODS)}}, ["method"]),
+          "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
+_REISSUE = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
+
+
+def _client(request) -> str:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+
+
+@endpoint(bp, "/records/issue", "POST", summary="Issue READY records as electronic or paper certificates",
+          tag="issuance", roles=(Role.TEO,), body=_ISSUE, status=202)
+def issue(principal, body):
+    return issuance.issue(principal, body.get("record_ids"), body.get("filter"), body["method"])
+
+
+@endpoint(bp, "/records/reissue", "POST", summary="Send ISSUED or STAMP_FAILED records back to READY",
+          tag="issuance", roles=(Role.TEO,), body=_REISSUE)
+def reissue(principal, body):
+    return issuance.reissue(principal, body.get("record_ids"), body.get("filter"))
+
+
+@endpoint(bp, "/records/{record_id}/certificate", summary="A short-lived download link of the current PDF",
+          tag="issuance")
+def certificate_link(record_id, principal):
+    return certificates.download(principal, record_id)
+
+
+@endpoint(bp, "/my/certificates", summary="The candidate's own certificates (学生个人空间)", tag="issuance",
+          roles=(Role.CANDIDATE,))
+def my_certificates(principal):
+    return {"items": certificates.mine(principal)}
+
+
+@endpoint(bp, "/verify", summary="Verify a certificate by number and ID number", tag="verification",
+          public=True, query={"cert_no": {"type": "string"}, "id_no": {"type": "string"}})
+def verify(query):
+    return certificates.verify_by_id(query.get("cert_no", ""), query.get("id_no", ""), _client(bp.current_request))
+
+
+@endpoint(bp, "/verify/{cert_no}", summary="Verify a certificate from the link in its QR code",
+          tag="verification", public=True, query={"code": {"type": "string"}})
+def verify_by_code(cert_no, query):
+    return certificates.verify_by_code(cert_no, query.get("code", ""), _client(bp.current_request))

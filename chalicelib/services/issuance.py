@@ -1,0 +1,64 @@
+"""Issue (F5) and re-issue (F6): records move to GENERATING and their stamping jobs go to SQS; re-issue
+sends ISSUED or STAMP_FAILED records back to READY."""
+from .. import queue
+from ..domain.access import Principal, Role
+from ..domain.workflow import Action, Status, next_status, sources
+from ..store import records as store
+from . import records
+
+MAX_BATCH = 5000
+METHODS = {"electronic": "电子证书", "paper": "纸质证书"}
+
+
+def _event(principal: Principal, action: Action, **extra) -> dict:
+    return {"actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
+            "action": action.value, "at": store.now_iso(), **extra}
+
+
+def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tuple[list[str], list[dict]]:
+    changes = [store.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
+    applied, lost, busy = store.apply(changes)
+    skipped = [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
+    skipped += [{"id": rid, "reason": "系统繁忙，未能处理，请稍后重试"} for rid in busy]
+    return applied, skipped
+
+
+def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
+    principal.require(Role.TEO)
+    ready = [s.value for s in sources(Action.ISSUE)]
+    chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    event = _event(principal, Action.ISSUE, reason=None)
+    applied, more = _apply(chosen, Action.ISSUE, event, {"method": method})
+    skipped += more
+    # Each moved record is now at version + 1; the job names that version, so a stale or repeated
+    # message can never stamp a later issue of the same record.
+    versions = {r["id"]: int(r["version"]) + 1 for r in chosen}
+    jobs = [{"id": rid, "version": versions[rid]} for rid in applied]
+    messages = [{"kind": "stamp", "jobs": jobs[i:i + queue.JOBS_PER_MESSAGE]}
+                for i in range(0, len(jobs), queue.JOBS_PER_MESSAGE)]
+    unsent = [job for i in queue.send(messages) for job in messages[i]["jobs"]]
+    if unsent:
+        _fail_unqueued(principal, unsent)
+        lost = {j["id"] for j in unsent}
+        applied = [rid for rid in applied if rid not in lost]
+        skipped += [{"id": rid, "reason": "任务排队失败，已转为盖章失败，请重新发放"} for rid in lost]
+    return {"applied": applied, "skipped": skipped, "method": method}
+
+
+def _fail_unqueued(principal: Principal, jobs: list[dict]) -> None:
+    """A record in GENERATING with no job would wait forever: it goes to STAMP_FAILED instead."""
+    current = {r["id"]: r for r in store.get_many(j["id"] for j in jobs)}
+    changes = [store.Change(current[j["id"]], Status.STAMP_FAILED.value, {"reason": "任务排队失败，请重新发放"},
+                            _event(principal, Action.STAMP_FAIL, reason="任务排队失败"))
+               for j in jobs if current.get(j["id"], {}).get("version") == j["version"]]
+    store.apply(changes)
+
+
+def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:
+    """ISSUED or STAMP_FAILED → READY: the certificate goes back to pending issuance. Its number, award
+    date and earlier PDF versions are kept; the next issue makes a new version."""
+    principal.require(Role.TEO)
+    allowed = [s.value for s in sources(Action.REISSUE)]
+    chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
+    applied, more = _apply(chosen, Action.REISSUE, _event(principal, Action.REISSUE), {"reason": None})
+    return {"applied": applied, "skipped": skipped + more}

@@ -1,0 +1,174 @@
+"""The stamping worker: one SQS message holds up to ten jobs ``{id, version}``; each job renders one
+certificate, stores the PDF in S3 and marks the record ISSUED — or STAMP_FAILED with a reason a person
+can act on.
+
+Idempotent: a job whose record is no longer GENERATING at that version was done already (a repeated
+message) or superseded, and is skipped. A failure that another attempt may cure (S3 or DynamoDB
+unavailable) fails the message so SQS delivers it again; on its last delivery, or in the dead-letter
+queue, the records end STAMP_FAILED instead, so nothing waits in GENERATING forever.
+"""
+import datetime as dt
+import functools
+import hashlib
+import json
+import uuid
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from .. import config, files
+from ..domain import certno
+from ..domain.workflow import Action, Status
+from ..render import certificate
+from ..store import masterdata as master
+from ..store import records as store
+
+log = Logger(service="skillcert")
+MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
+SYSTEM = {"actor": "system", "role": "worker", "org_id": None}
+
+
+class Unstampable(Exception):
+    """This certificate cannot be made until a person fixes something (the message says what)."""
+
+
+class RetryLater(Exception):
+    """A failure another delivery may cure."""
+
+
+def handle(event: dict, context) -> dict:
+    """The Lambda handler's body: ``{"batchItemFailures": [...]}`` for the messages to deliver again."""
+    return process_partial_response(event=event, record_handler=_record, context=context,
+                                    processor=BatchProcessor(event_type=EventType.SQS))
+
+
+def handle_dead_letters(event: dict, context) -> dict:
+    return process_partial_response(event=event, record_handler=_dead_letter, context=context,
+                                    processor=BatchProcessor(event_type=EventType.SQS))
+
+
+def _record(record) -> None:
+    body = json.loads(record.body)
+    if body.get("kind") == "stamp":
+        stamp(body["jobs"], int(record.attributes.approximate_receive_count or 1))
+    else:
+        log.warning("unknown message kind; dropped", extra={"kind": body.get("kind")})
+
+
+def _dead_letter(record) -> None:
+    body = json.loads(record.body)
+    if body.get("kind") == "stamp":
+        _fail([(rec, "多次重试仍未完成盖章，请重新发放") for rec in _pending(body["jobs"])])
+
+
+def _pending(jobs: list[dict]) -> list[dict]:
+    found = {r["id"]: r for r in store.get_many(j["id"] for j in jobs)}
+    return [found[j["id"]] for j in jobs if j["id"] in found
+            and found[j["id"]]["status"] == Status.GENERATING.value
+            and int(found[j["id"]]["version"]) == int(j["version"])]
+
+
+def stamp(jobs: list[dict], receive_count: int) -> None:
+    todo = _pending(jobs)
+    if not todo:
+        return
+    last_try = receive_count >= MAX_RECEIVES
+    numbers = _numbers(todo)
+    made: list[store.Issued] = []
+    failed: list[tuple[dict, str]] = []
+    for rec in todo:
+        try:
+            made.append(_make(rec, *numbers[rec["id"]]))
+        except Unstampable as exc:
+            failed.append((rec, str(exc)))
+        except Exception as exc:
+            log.exception("stamping failed", extra={"record_id": rec["id"], "attempt": receive_count})
+            if not last_try:
+                raise RetryLater(str(exc)) from exc
+            failed.append((rec, f"多次重试仍失败：{exc}"))
+    done, _, busy = store.mark_issued(made)
+    if busy:
+        if not last_try:
+            raise RetryLater("the table stayed busy")
+        failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
+    _fail(failed)
+    log.info("stamped", extra={"issued": len(done), "failed": len(failed)})
+
+
+def _fail(failed: list[tuple[dict, str]]) -> None:
+    at = store.now_iso()
+    store.apply([store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
+                              {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason, "at": at})
+                 for rec, reason in failed])
+
+
+def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
+    """(number, verification code, award date, new?) per record: kept from the first issue, or new."""
+    today = dt.date.today()
+    fresh = [r for r in todo if not r.get("cert_no")]
+    sequence = iter(store.allocate(f"CERTNO#{today.year}", len(fresh))) if fresh else iter(())
+    out = {}
+    for rec in todo:
+        if rec.get("cert_no"):
+            out[rec["id"]] = (rec["cert_no"], rec["verification_code"], rec["award_date"], False)
+        else:
+            out[rec["id"]] = (certno.make(today.year, next(sequence)), certno.new_verification_code(),
+                              today.isoformat(), True)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _image(key: str) -> bytes:
+    return files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
+
+
+def _org(kind: str, org_id: str) -> dict:
+    row = master.get(kind, id=org_id)
+    if not row:
+        raise Unstampable("机构信息不存在")
+    return row
+
+
+def _images(rec: dict, template: str, method: str) -> dict[str, bytes]:
+    teo = _org("orgs", rec["teo_id"])
+    site = _org("colleges", rec["site_id"])
+    sources = {
+        "seal": (teo.get("seal_key"), f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章"),
+        "teo_stamp": (teo.get("stamp_key"), f"培训评价组织“{teo['name']}”尚未上传发证机构负责人电子签章"),
+        "site_stamp": (site.get("stamp_key"), f"考核站点“{site['name']}”尚未上传考核站点负责人电子签章"),
+    }
+    images = {}
+    for slot in certificate.required_slots(template, method):
+        key, missing = sources[slot]
+        if not key:
+            raise Unstampable(missing)
+        images[slot] = _image(key)
+    return images
+
+
+def verify_url(cert_no: str, code: str) -> str:
+    return f"{config.public_base_url()}/verify/{cert_no}?code={code}"
+
+
+def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool) -> store.Issued:
+    cert_type = master.get("certificates", id=rec["certificate_id"]) or {}
+    template = cert_type.get("template") or "default"
+    method = rec.get("method") or "electronic"
+    award = dt.date.fromisoformat(award_date)
+    fields = {
+        "candidate_name": rec["candidate_name"], "id_number": rec["id_number"], "exam_year": rec["exam_year"],
+        "certificate_name": rec["certificate_name"], "level": rec["level"], "cert_no": cert_no,
+        "award_date": f"{award.year}年{award.month}月{award.day}日", "site_name": rec["site_name"],
+        "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code),
+    }
+    try:
+        pdf = certificate.render(template, method, fields, _images(rec, template, method),
+                                 title=f"{rec['certificate_name']}（{rec['level']}）{rec['candidate_name']}")
+    except certificate.RenderError as exc:
+        raise Unstampable(f"证书生成失败：{exc}") from None
+    digest = hashlib.sha256(pdf).hexdigest()
+    version = int(rec.get("pdf_version") or 0) + 1
+    key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"
+    files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
+    return store.Issued(rec, key, digest, cert_no, code, award_date, new_number,
+                        {**SYSTEM, "action": Action.STAMPED.value, "at": store.now_iso()})
