@@ -14,6 +14,7 @@ from .domain.errors import InvalidInput, TooLarge
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 20000
+MAX_COLUMNS = 100
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,13 +28,21 @@ def read_rows(data: bytes, titles: list[str]) -> list[tuple[int, dict[str, Any]]
             if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise TooLarge("表格解压后过大，请拆分后分批导入", code="sheet_too_large")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        return _rows(book, titles)
+    except (InvalidInput, TooLarge):
+        raise
+    except Exception:   # a damaged file fails in zipfile, in the XML parser or in openpyxl, in many ways
         raise InvalidInput("文件不是有效的xlsx表格，请使用Excel另存为.xlsx格式后上传", code="invalid_xlsx") from None
+
+
+def _rows(book, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise InvalidInput("表格中没有工作表", code="invalid_xlsx")
-        rows = sheet.iter_rows(values_only=True)
+        if (sheet.max_row or 0) > MAX_ROWS + 1 or (sheet.max_column or 0) > MAX_COLUMNS:
+            raise TooLarge(f"表格过大：最多{MAX_ROWS}行、{MAX_COLUMNS}列，请拆分后分批导入", code="too_many_rows")
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = next(rows, None)
         if not header:
             raise InvalidInput("表格为空：第一行应为列标题", code="empty_sheet")
@@ -44,10 +53,10 @@ def read_rows(data: bytes, titles: list[str]) -> list[tuple[int, dict[str, Any]]
             raise InvalidInput("表格第一行应为列标题：" + "、".join(titles), code="missing_columns")
         result = []
         for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:      # empty rows count too: a sparse sheet must not spin for long
+                raise TooLarge(f"表格行数超过上限{MAX_ROWS}行，请拆分后分批导入", code="too_many_rows")
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
-            if len(result) >= MAX_ROWS:
-                raise TooLarge(f"表格行数超过上限{MAX_ROWS}行，请拆分后分批导入", code="too_many_rows")
             row = {t: (values[i] if i < len(values) else None) for t, i in positions.items()}
             row.update({t: None for t in missing})
             result.append((number, row))

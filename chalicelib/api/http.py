@@ -17,6 +17,7 @@ from chalice import AuthResponse, Blueprint, Response
 from .. import auth
 from ..domain.access import Principal, Role
 from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
+from ..services import accounts
 from . import errors
 
 log = Logger(service="skillcert")
@@ -58,6 +59,8 @@ def token_authorizer(auth_request):
         principal = auth.verify_token(auth_request.token or "")
     except Unauthenticated:
         raise TokenRejected() from None
+    if not accounts.still_valid(principal):       # deactivated, or moved to another role or org since login
+        raise TokenRejected()
     return AuthResponse(routes=["*"], principal_id=principal.username, context={
         "role": principal.role.value,
         "org_id": principal.org_id or "",
@@ -108,7 +111,7 @@ def parse_json(raw: bytes | None, schema: dict | None, max_bytes: int) -> Any:
             body = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise InvalidInput("请求内容不是有效的UTF-8编码", code="invalid_encoding") from None
-        except ValueError:
+        except (ValueError, RecursionError):    # RecursionError: nesting deeper than the parser allows
             raise InvalidInput("请求内容不是有效的JSON", code="invalid_json") from None
     if schema is not None:
         validate(body, schema)

@@ -128,7 +128,11 @@ ROW_ACTIONS: dict[tuple[str, Status], list[str]] = {
 }
 
 
-def row_actions(side: str | None, status: Status | str, signed: bool) -> list[str]:
+def row_actions(role: Role | None, status: Status | str, signed: bool) -> list[str]:
+    """Responsible persons act through signing sessions only; in lists they view (and download)."""
+    if role in (Role.TEO_SIGNER, Role.COLLEGE_SIGNER):
+        return ["view", "download"] if Status(status) is Status.ISSUED else ["view"]
+    side = side_of(role) if role else None
     actions = list(ROW_ACTIONS.get((side or "", Status(status)), ["view"]))
     if "delete" in actions and not can_delete(status, signed):
         actions.remove("delete")

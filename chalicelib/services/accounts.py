@@ -38,6 +38,13 @@ def login(username: str, password: str) -> dict:
     return {"token": token, "expires_at": expires, "user": public_user(user)}
 
 
+def still_valid(principal: Principal) -> bool:
+    """A token stays good only while its account is active with the same role and organisation."""
+    user = store.get("users", username=principal.username)
+    return bool(user and user.get("active", True) and user["role"] == principal.role.value
+                and user.get("org_id") == principal.org_id and user.get("candidate_no") == principal.candidate_no)
+
+
 def me(principal: Principal) -> dict:
     user = store.get("users", username=principal.username)
     if not user:
@@ -61,12 +68,17 @@ def create_user(username: str, password: str, role: str, org_id: str | None = No
     else:
         org_id = None
     if role_ is Role.CANDIDATE:
-        candidate_no = md.candidate_no(candidate_no)
+        try:
+            candidate_no = md.candidate_no(candidate_no)
+        except ValueError as exc:
+            raise InvalidInput(f"candidate_no：{exc}", code="invalid_input",
+                               details={"field": "candidate_no"}) from None
         if not store.get("candidates", candidate_no=candidate_no):
             raise InvalidInput("考生不存在", code="unknown_candidate")
     else:
         candidate_no = None
     user = {"username": username, "role": role_.value, "org_id": org_id, "candidate_no": candidate_no,
             "display_name": display_name, "password_hash": auth.hash_password(password), "active": True}
-    store.put("users", user)
+    if not store.put_new("users", user):       # two creations at once: only one may take the name
+        raise Conflict(f"用户名“{username}”已存在", code="user_exists")
     return public_user(user)

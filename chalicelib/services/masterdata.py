@@ -119,6 +119,10 @@ def _check_own(principal: Principal, kind: str, org_id: str) -> None:
 # ---- admin: upsert one row, or import a spreadsheet ---------------------------------------------------
 
 def upsert(kind: str, raw: dict) -> dict:
+    known = {f.key for f in md.KINDS[kind]} | {f.title for f in md.KINDS[kind]}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InvalidInput(f"包含不支持的字段：{'、'.join(unknown)}", code="invalid_input")
     report = _validate(kind, [(1, raw)])
     if report["errors"]:
         raise InvalidInput(report["errors"][0]["message"], code="invalid_row")

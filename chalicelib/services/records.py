@@ -229,13 +229,12 @@ def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: 
     start = (page - 1) * page_size
     ids = [r["id"] for r in rows[start:start + page_size]]
     full = {r["id"]: r for r in store.get_many(ids)}
-    side = side_of(principal.role)
-    items = [row_view(full[i], side) for i in ids if i in full]
+    items = [row_view(full[i], principal.role) for i in ids if i in full]
     return {"items": items, "total": len(rows), "page": page, "page_size": page_size,
             "counts": counts(principal, flt)}
 
 
-def row_view(rec: dict, side: str | None) -> dict:
+def row_view(rec: dict, role: Role | None) -> dict:
     """What a list row shows (the manual's columns), the ID number masked."""
     status = Status(rec["status"])
     return {
@@ -251,13 +250,13 @@ def row_view(rec: dict, side: str | None) -> dict:
         "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
                  "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
         "reason": rec.get("reason"),
-        "actions": row_actions(side, status, bool(rec.get("signed"))),
+        "actions": row_actions(role, status, bool(rec.get("signed"))),
     }
 
 
 def detail(principal: Principal, rec_id: str) -> dict:
     rec = load(principal, rec_id)
-    view = row_view(rec, side_of(principal.role))
+    view = row_view(rec, principal.role)
     view["signoff"] = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
     view["created_at"], view["created_by"] = rec["created_at"], rec.get("created_by")
     view["certificate"].update({"cert_no": rec.get("cert_no"), "award_date": rec.get("award_date"),

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import io
-import json
 import time
 import uuid
 
@@ -22,18 +21,21 @@ from PIL import Image, UnidentifiedImageError
 from .. import config, files
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
-from ..domain.workflow import SIGN_ACTIONS, Action, check_reason, next_status, side_of, sources
+from ..domain.workflow import SIGN_ACTIONS, Action, authorize, check_reason, next_status, side_of, sources
 from ..store import records as store
 from . import records
 
 SESSION_SECONDS = 600
-MAX_RECORDS = 5000
+MAX_RECORDS = 3000        # a session, its record states and its outcome must fit one 400 KB item
 MAX_SIGNATURE_BYTES = 512 * 1024
+MIN_INK_PIXELS = 30       # a few strokes; an empty or near-empty canvas is not a signature
 _SIGNER = {"teo": Role.TEO_SIGNER, "site": Role.COLLEGE_SIGNER}
 
 
-def digest(record_ids: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(record_ids)).encode()).hexdigest()
+def digest(records_shown: list[dict]) -> str:
+    """SHA-256 over the exact record states signed: one ``id:version:incarnation`` line per record."""
+    lines = sorted(f"{r['id']}:{store.mark(r)}" for r in records_shown)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def qr_svg(url: str) -> str:
@@ -55,7 +57,7 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     now = time.time()
     session = {
         "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action,
-        "record_ids": ids, "record_versions": [int(r["version"]) for r in chosen], "digest": digest(ids),
+        "record_ids": ids, "record_marks": [store.mark(r) for r in chosen], "digest": digest(chosen),
         "reason": reason, "status": "open",
         "created_by": principal.username, "created_at": store.now_iso(),
         "expires_at": int(now + SESSION_SECONDS),
@@ -94,7 +96,7 @@ def _view(session: dict) -> dict:
             "preview_names": session.get("preview_names", []), "created_by": session["created_by"],
             "decision": session.get("decision"), "signer": session.get("signer"),
             "signed_at": session.get("signed_at"), "applied": session.get("applied") or [],
-            "skipped": json.loads(session["skipped"]) if session.get("skipped") else []}
+            "skipped": store.session_skipped(session)}
 
 
 def _signature(png_base64: str) -> bytes:
@@ -111,9 +113,21 @@ def _signature(png_base64: str) -> bytes:
             if img.width * img.height > 4_000_000:
                 raise TooLarge("签名图片尺寸过大", code="signature_too_large")
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        with Image.open(io.BytesIO(data)) as img:
+            ink = _ink(img.convert("RGBA"))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput("签名图片已损坏，请重新签字", code="invalid_signature") from None
+    if ink < MIN_INK_PIXELS:
+        raise InvalidInput("未检测到签名笔迹，请在签名区域手写签名后再提交", code="blank_signature")
     return data
+
+
+def _ink(img: Image.Image) -> int:
+    """How many pixels carry ink: visible ones on a transparent canvas, dark ones on an opaque one."""
+    alpha = img.getchannel("A")
+    if alpha.getextrema()[0] < 255:
+        return sum(alpha.point(lambda a: 255 if a > 32 else 0).histogram()[255:])
+    return sum(img.convert("L").histogram()[:160])
 
 
 def complete(principal: Principal, session_id: str, decision: str, png_base64: str, reason: str | None,
@@ -125,7 +139,8 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
     action = session["action"]
     rejecting = (action == "sign" and decision == "refuse") or (action == "reject" and decision == "confirm")
     if rejecting:
-        reason = check_reason(reason or session.get("reason"))
+        # A refusal is the signer's own words; only a staff-prepared rejection may carry the staff's reason.
+        reason = check_reason(reason if action == "sign" else (reason or session.get("reason")))
     now = time.time()
     if not store.claim_session(session_id, now, principal.username, decision, client_ip):
         current = _view(store.get_session(session_id))
@@ -154,16 +169,17 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
 
 
 def _move(principal: Principal, session: dict, action: Action, reason: str | None) -> tuple[list, list]:
+    authorize(principal.role, action)
     found = {r["id"]: r for r in store.get_many(session["record_ids"])}
     changes, skipped = [], []
     at = store.now_iso()
     signed_fields = {"teo": ("teo_signed_at", "teo_signed_by"), "site": ("site_signed_at", "site_signed_by")}
-    for rid, version in zip(session["record_ids"], session["record_versions"], strict=True):
+    for rid, shown in zip(session["record_ids"], session["record_marks"], strict=True):
         rec = found.get(rid)
         if rec is None:
             skipped.append({"id": rid, "reason": "发证记录已被删除"})
             continue
-        if int(rec["version"]) != int(version):
+        if store.mark(rec) != shown:
             # The signer signs what the session showed; a record changed since then is not signed blindly.
             skipped.append({"id": rid, "reason": "发起签发后该记录已被他人处理，请重新发起"})
             continue

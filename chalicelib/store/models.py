@@ -172,6 +172,9 @@ class Record(Entity, discriminator="Record"):
     id = UnicodeAttribute()
     status = UnicodeAttribute()
     version = NumberAttribute(default=1)
+    # The id is derived from the natural key and version restarts at 1, so a record deleted and generated
+    # again would look the same; the incarnation, new at every creation, tells them apart.
+    incarnation = UnicodeAttribute(null=True)
     candidate_no = UnicodeAttribute()
     candidate_name = UnicodeAttribute(default="")
     id_number = UnicodeAttribute(default="")
@@ -248,7 +251,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     org_id = UnicodeAttribute()
     action = UnicodeAttribute()               # sign | reject
     record_ids = ListAttribute(of=UnicodeAttribute)
-    record_versions = ListAttribute(of=NumberAttribute)   # as shown when opened; a changed record is skipped
+    record_marks = ListAttribute(of=UnicodeAttribute)     # "version:incarnation" as shown when opened
     digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed
     reason = UnicodeAttribute(null=True)
     status = UnicodeAttribute()               # open | completing | completed | refused

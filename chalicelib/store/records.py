@@ -5,6 +5,7 @@ status and version), its audit event, and the counter deltas of its tab. See doc
 """
 import hashlib
 import json
+import re
 import uuid
 from collections import Counter as Tally
 from dataclasses import dataclass, field
@@ -57,6 +58,19 @@ def _counter_update(tx: Tx, bucket: tuple, deltas: Tally) -> None:
     tx.update(None, item, actions)          # shared by the chunk: owned by no single record
 
 
+def _unchanged(rec: dict):
+    """The condition of every write to a record: still the status, version and incarnation it was read at."""
+    condition = (Record.status == rec["status"]) & (Record.version == rec["version"])
+    if rec.get("incarnation"):
+        condition &= Record.incarnation == rec["incarnation"]
+    return condition
+
+
+def mark(rec: dict) -> str:
+    """What identifies the exact state of a record someone was shown."""
+    return f"{int(rec['version'])}:{rec.get('incarnation') or ''}"
+
+
 def _event(rec_id: str, event: dict) -> AuditEvent:
     at = event.get("at") or now_iso()
     return AuditEvent(f"REC#{rec_id}", f"EVT#{at}#{uuid.uuid4().hex[:6]}", record_id=rec_id, at=at,
@@ -72,6 +86,7 @@ def create(records: list[dict], event: dict) -> tuple[list[str], list[str]]:
         tx = Tx()
         deltas: dict[tuple, Tally] = {}
         for rec in pending:
+            rec.setdefault("incarnation", uuid.uuid4().hex[:12])
             item = Record(f"REC#{rec['id']}", "REC", **rec, **_index_keys(rec, rec["status"]))
             tx.put(rec["id"], item, condition=Entity.pk.does_not_exist())
             tx.put(rec["id"], _event(rec["id"], {**event, "to_status": rec["status"]}))
@@ -127,8 +142,7 @@ def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
                        Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"])]
             actions += [getattr(Record, k).remove() if v is None else getattr(Record, k).set(v)
                         for k, v in ch.fields.items()]
-            condition = (Record.status == old) & (Record.version == rec["version"])
-            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
+            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, _unchanged(rec))
             tx.put(rec["id"], _event(rec["id"], {**ch.event, "from_status": old,
                                                     "to_status": ch.to_status}))
             delta = deltas.setdefault(_bucket(rec), Tally())
@@ -158,8 +172,7 @@ def delete(rec: dict, event: dict) -> bool:
     """Delete a TEO_PENDING record nobody has signed; False when it changed meanwhile."""
     def build(_: list) -> Tx:
         tx = Tx()
-        condition = (Record.status == Status.TEO_PENDING.value) & (Record.signed == False) & (  # noqa: E712
-            Record.version == rec["version"])
+        condition = _unchanged(rec) & (Record.signed == False)  # noqa: E712
         tx.delete(rec["id"], Record(f"REC#{rec['id']}", "REC"), condition)
         tx.put(rec["id"], _event(rec["id"], {**event, "from_status": rec["status"], "to_status": None}))
         _counter_update(tx, _bucket(rec), Tally({rec["status"]: -1}))
@@ -224,8 +237,7 @@ def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
                        Record.award_date.set(it.award_date), Record.issued_at.set(at),
                        Record.pdf_version.set(version), Record.pdf_key.set(it.pdf_key),
                        Record.pdf_sha256.set(it.sha256), Record.reason.remove()]
-            condition = (Record.status == Status.GENERATING.value) & (Record.version == rec["version"])
-            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, condition)
+            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, _unchanged(rec))
             tx.put(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version:04d}", record_id=rec["id"],
                                          version=version, key=it.pdf_key, sha256=it.sha256,
                                          method=rec.get("method") or "electronic", created_at=at))
@@ -272,7 +284,13 @@ def by_cert_no(cert_no: str) -> dict | None:
 
 # ---- reads -------------------------------------------------------------------------------------------
 
+RECORD_ID = re.compile(r"^[0-9a-f]{24}$")
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
 def get(rec_id: str) -> dict | None:
+    if not RECORD_ID.match(rec_id or ""):
+        return None      # not an id we could have made: no lookup (and no over-long key sent to DynamoDB)
     try:
         return to_dict(Record.get(f"REC#{rec_id}", "REC", consistent_read=True))
     except Record.DoesNotExist:
@@ -280,7 +298,7 @@ def get(rec_id: str) -> dict | None:
 
 
 def get_many(ids: Iterable[str]) -> list[dict]:
-    keys = [(f"REC#{i}", "REC") for i in dict.fromkeys(ids)]
+    keys = [(f"REC#{i}", "REC") for i in dict.fromkeys(ids) if RECORD_ID.match(i or "")]
     return [to_dict(r) for r in Record.batch_get(keys, consistent_read=True)] if keys else []
 
 
@@ -325,6 +343,8 @@ def put_session(session: dict) -> None:
 
 
 def get_session(session_id: str) -> dict | None:
+    if not SESSION_ID.match(session_id or ""):
+        return None
     try:
         return to_dict(SigningSession.get(f"SESSION#{session_id}", "SESSION", consistent_read=True))
     except SigningSession.DoesNotExist:
@@ -357,8 +377,16 @@ def release_session(session_id: str) -> None:
 
 def finish_session(session_id: str, status: str, applied: list[str], skipped: list[dict],
                    signature_key: str, signature_sha256: str) -> None:
+    by_reason: dict[str, list[str]] = {}
+    for s in skipped:                 # grouped by reason: thousands of skips stay small
+        by_reason.setdefault(s["reason"], []).append(s["id"])
     SigningSession(f"SESSION#{session_id}", "SESSION").update(actions=[
         SigningSession.status.set(status), SigningSession.applied.set(applied),
-        SigningSession.skipped.set(json.dumps(skipped, ensure_ascii=False)),
+        SigningSession.skipped.set(json.dumps(by_reason, ensure_ascii=False)),
         SigningSession.signature_key.set(signature_key), SigningSession.signature_sha256.set(signature_sha256),
-    ], add_version_condition=False)
+    ], condition=SigningSession.status == "completing", add_version_condition=False)
+
+
+def session_skipped(session: dict) -> list[dict]:
+    by_reason = json.loads(session["skipped"]) if session.get("skipped") else {}
+    return [{"id": rid, "reason": reason} for reason, ids in by_reason.items() for rid in ids]

@@ -56,3 +56,24 @@ def test_admin_creates_an_account_that_can_log_in(api):
     assert_error(api.post("/admin/users", as_="admin", json={"username": "zwl-boss2", "password": "s3cret-pass",
                                                               "role": "teo_signer", "org_id": "zwl"}),
                  409, "signer_exists")
+
+
+def test_a_deactivated_account_loses_its_token_at_once(api):
+    from chalicelib.store import masterdata
+    r = api.post("/admin/users", as_="admin", json={"username": "leaver", "password": "s3cret-pass",
+                                                     "role": "college", "org_id": "ncut"})
+    assert r.status_code == 201
+    token = "Bearer " + api.token("leaver", "s3cret-pass")
+    assert api.get("/me", token=token).status_code == 200
+    masterdata.put("users", {**masterdata.get("users", username="leaver"), "active": False})
+    assert_error(api.get("/me", token=token), 401, "unauthenticated")
+    assert_error(api.post("/auth/login", json={"username": "leaver", "password": "s3cret-pass"}), 401)
+
+
+def test_candidate_accounts_need_a_real_candidate_number(api):
+    for number in ("123", None):
+        body = {"username": "cand-x", "password": "password1", "role": "candidate"}
+        if number:
+            body["candidate_no"] = number
+        err = assert_error(api.post("/admin/users", as_="admin", json=body), 400)
+        assert "26位" in err["message"]

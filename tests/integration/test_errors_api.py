@@ -42,3 +42,15 @@ def test_openapi_describes_every_route(api, running):
         "required"] == ["username", "password"]
     assert "security" not in doc["paths"]["/api/auth/login"]["post"]
     assert doc["paths"]["/api/orgs"]["get"]["security"] == [{"bearer": []}]
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(api):
+    deep = b'{"username": ' + b"[" * 100000 + b"]" * 100000 + b', "password": "x"}'
+    assert_error(api.post("/auth/login", data=deep, headers={"Content-Type": "application/json"}),
+                 400, "invalid_json")
+
+
+def test_ids_that_could_not_exist_are_simply_not_found(api):
+    assert_error(api.get("/records/" + "a" * 3000, as_="teo"), 404)
+    assert_error(api.get("/signing-sessions/" + "b" * 3000, as_="teo"), 404)
+    assert_error(api.get("/records/..%2F..%2Fetc", as_="teo"), 404)

@@ -103,3 +103,31 @@ def test_only_the_admin_imports(api):
 def test_import_template_lists_the_columns(api):
     cols = api.get("/admin/import/candidates/template", as_="admin").json()["columns"]
     assert [c["title"] for c in cols] == CAND_TITLES
+
+
+def test_a_damaged_spreadsheet_is_refused_clearly(api):
+    good = xlsx(ORG_TITLES, [["dmg-a", "损坏测试", None, None, None]])
+    src = zipfile.ZipFile(io.BytesIO(good))
+    for damaged_part in ("xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/styles.xml"):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                dst.writestr(info.filename, data[: len(data) // 2] if info.filename == damaged_part else data)
+        r = api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(out.getvalue())})
+        assert_error(r, 400, "invalid_xlsx")
+    assert "dmg-a" not in org_ids(api)
+
+
+def test_single_row_upsert_refuses_unknown_fields_and_keeps_what_it_does_not_name(api):
+    err = assert_error(api.post("/admin/master/orgs", as_="admin", json={"id": "ups-a", "name": "甲", "colour": 1}),
+                       400)
+    assert "colour" in err["message"]
+    r = api.post("/admin/master/orgs", as_="admin", json={"id": "zwl", "name": "中物联物流",
+                                                           "contact_name": "张明", "contact_phone": "13260262431",
+                                                           "contact_email": "contact@zwl.example.cn"})
+    assert r.status_code == 200
+    assert api.get("/records?status=ISSUED", as_="teo").json()["counts"]["ISSUED"] >= 0
+    # the org's seal and stamp, which the row does not name, are still there: certificates still stamp
+    from chalicelib.store import masterdata
+    assert masterdata.get("orgs", id="zwl")["seal_key"]

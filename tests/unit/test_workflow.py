@@ -63,8 +63,14 @@ def test_deletion_only_before_any_sign_off():
 
 
 def test_row_buttons_follow_the_manual():
-    assert wf.row_actions("teo", Status.TEO_PENDING, signed=False) == ["view", "sign", "delete"]
-    assert wf.row_actions("teo", Status.TEO_PENDING, signed=True) == ["view", "sign"]
-    assert wf.row_actions("site", Status.SITE_REJECTED, signed=True) == ["view", "resign"]
-    assert wf.row_actions("teo", Status.ISSUED, signed=True) == ["view", "reissue", "download"]
-    assert wf.row_actions("site", Status.TEO_PENDING, signed=False) == ["view"]
+    assert wf.row_actions(Role.TEO, Status.TEO_PENDING, signed=False) == ["view", "sign", "delete"]
+    assert wf.row_actions(Role.TEO, Status.TEO_PENDING, signed=True) == ["view", "sign"]
+    assert wf.row_actions(Role.COLLEGE, Status.SITE_REJECTED, signed=True) == ["view", "resign"]
+    assert wf.row_actions(Role.TEO, Status.ISSUED, signed=True) == ["view", "reissue", "download"]
+    assert wf.row_actions(Role.COLLEGE, Status.TEO_PENDING, signed=False) == ["view"]
+
+
+def test_responsible_persons_only_view_in_lists():
+    assert wf.row_actions(Role.TEO_SIGNER, Status.TEO_PENDING, signed=False) == ["view"]
+    assert wf.row_actions(Role.COLLEGE_SIGNER, Status.READY, signed=True) == ["view"]
+    assert wf.row_actions(Role.TEO_SIGNER, Status.ISSUED, signed=True) == ["view", "download"]
