@@ -3,7 +3,7 @@ from chalice import Chalice
 
 from chalicelib import queue
 from chalicelib.api import accounts, http, issuance, masterdata, meta, records, signing
-from chalicelib.services import stamping
+from chalicelib.services import jobs
 
 app = Chalice(app_name="skillcert")
 
@@ -18,10 +18,10 @@ app.register_blueprint(meta.bp)
 
 
 @app.on_sqs_message(queue=queue.queue_name(), batch_size=10)
-def stamp_certificates(event):
-    return stamping.handle(event.to_dict(), event.context)
+def run_jobs(event):
+    return jobs.handle(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue=queue.dead_letter_queue_name(), batch_size=10)
 def fail_dead_letters(event):
-    return stamping.handle_dead_letters(event.to_dict(), event.context)
+    return jobs.handle_dead_letters(event.to_dict(), event.context)

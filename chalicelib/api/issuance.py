@@ -2,7 +2,8 @@
 from chalice import Blueprint
 
 from ..domain.access import Role
-from ..services import certificates, issuance
+from ..domain.filters import parse_filter
+from ..services import certificates, downloads, exports, issuance
 from . import schemas
 from .http import endpoint
 from .signing import BATCH_TARGET
@@ -11,7 +12,7 @@ bp = Blueprint(__name__)
 
 _ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(issuance.METHODS)}}, ["method"]),
           "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
-_REISSUE = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
+_TARGET = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 
 
 def _client(request) -> str:
@@ -25,7 +26,7 @@ def issue(principal, body):
 
 
 @endpoint(bp, "/records/reissue", "POST", summary="Send ISSUED or STAMP_FAILED records back to READY",
-          tag="issuance", roles=(Role.TEO,), body=_REISSUE)
+          tag="issuance", roles=(Role.TEO,), body=_TARGET)
 def reissue(principal, body):
     return issuance.reissue(principal, body.get("record_ids"), body.get("filter"))
 
@@ -34,6 +35,27 @@ def reissue(principal, body):
           tag="issuance")
 def certificate_link(record_id, principal):
     return certificates.download(principal, record_id)
+
+
+_STAFF_AND_SIGNERS = (Role.TEO, Role.TEO_SIGNER, Role.COLLEGE, Role.COLLEGE_SIGNER)
+
+
+@endpoint(bp, "/downloads", "POST", summary="Start a ZIP of many certificates with an xlsx manifest",
+          tag="issuance", roles=_STAFF_AND_SIGNERS, body=_TARGET, status=202)
+def start_download(principal, body):
+    return downloads.start(principal, body.get("record_ids"), body.get("filter"))
+
+
+@endpoint(bp, "/downloads/{job_id}", summary="A batch download's progress, then its link", tag="issuance",
+          roles=_STAFF_AND_SIGNERS)
+def download_status(job_id, principal):
+    return downloads.view(principal, job_id)
+
+
+@endpoint(bp, "/exports", "POST", summary="The tab under its filters as an xlsx (ID numbers masked)",
+          tag="issuance", roles=_STAFF_AND_SIGNERS, body=schemas.obj({"filter": BATCH_TARGET["filter"]}))
+def export_records(principal, body):
+    return exports.export(principal, parse_filter(body.get("filter")))
 
 
 @endpoint(bp, "/my/certificates", summary="The candidate's own certificates (学生个人空间)", tag="issuance",

@@ -5,14 +5,29 @@ drawn in the fallback (HanaMin B: Extension B). A character no font has is an er
 certificate fails to stamp with a reason instead of printing a hole in someone's name.
 """
 import functools
+import re
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 PRIMARY, FALLBACK = "SkillCertSans", "SkillCertExtB"
 _FILES = {PRIMARY: "wqy-zenhei-subset.ttf", FALLBACK: "HanaMinB-extb.ttf"}
+
+
+_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab writes a code point above U+FFFF into the ToUnicode map as five hex digits, which PDF
+    readers reject, so Extension B names could not be searched or copied; PDF wants UTF-16BE there."""
+    return re.sub(r"<([0-9A-F]{5,6})>",
+                  lambda m: "<" + chr(int(m.group(1), 16)).encode("utf-16-be").hex().upper() + ">",
+                  _reportlab_to_unicode(fontname, subset))
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 class MissingGlyph(ValueError):

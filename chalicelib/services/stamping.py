@@ -10,11 +10,9 @@ queue, the records end STAMP_FAILED instead, so nothing waits in GENERATING fore
 import datetime as dt
 import functools
 import hashlib
-import json
 import uuid
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from .. import config, files
 from ..domain import certno
@@ -36,29 +34,9 @@ class RetryLater(Exception):
     """A failure another delivery may cure."""
 
 
-def handle(event: dict, context) -> dict:
-    """The Lambda handler's body: ``{"batchItemFailures": [...]}`` for the messages to deliver again."""
-    return process_partial_response(event=event, record_handler=_record, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
-
-
-def handle_dead_letters(event: dict, context) -> dict:
-    return process_partial_response(event=event, record_handler=_dead_letter, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
-
-
-def _record(record) -> None:
-    body = json.loads(record.body)
-    if body.get("kind") == "stamp":
-        stamp(body["jobs"], int(record.attributes.approximate_receive_count or 1))
-    else:
-        log.warning("unknown message kind; dropped", extra={"kind": body.get("kind")})
-
-
-def _dead_letter(record) -> None:
-    body = json.loads(record.body)
-    if body.get("kind") == "stamp":
-        _fail([(rec, "多次重试仍未完成盖章，请重新发放") for rec in _pending(body["jobs"])])
+def give_up(jobs: list[dict]) -> None:
+    """For jobs in the dead-letter queue: whatever is still GENERATING at that version ends STAMP_FAILED."""
+    _fail([(rec, "多次重试仍未完成盖章，请重新发放") for rec in _pending(jobs)])
 
 
 def _pending(jobs: list[dict]) -> list[dict]:

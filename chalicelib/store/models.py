@@ -295,3 +295,18 @@ class Throttle(Entity, discriminator="Throttle"):
     """pk THROTTLE#key#window: attempts in one time window. ``expires`` is the table's TTL attribute."""
     hits = NumberAttribute(default=0)
     expires = NumberAttribute()
+
+
+class DownloadJob(Entity, discriminator="DownloadJob"):
+    """A batch download being zipped. pk DL#id. Read by its owner (the org that asked) for progress."""
+    id = UnicodeAttribute()
+    side = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    requested_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    record_ids = ListAttribute(of=UnicodeAttribute)
+    status = UnicodeAttribute()              # queued | running | done | failed
+    done = NumberAttribute(default=0)
+    key = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    expires = NumberAttribute(null=True)     # TTL: the job record goes a day after the ZIP is made

@@ -1,6 +1,7 @@
 """One real local stack for the integration tests: moto server over HTTP, the demo data, the API on
 Chalice's local server — exactly what `make run` starts, on free ports."""
 import io
+import os
 
 import pytest
 import requests
@@ -11,6 +12,7 @@ from devstack import aws, stack
 
 @pytest.fixture(scope="session")
 def running():
+    os.environ["SKILLCERT_VISIBILITY_TIMEOUT"] = "2"   # failed deliveries come back quickly in tests
     s = stack.start(port=aws.free_port(), moto_port=aws.free_port(), demo=True)
     yield s
     s.stop()

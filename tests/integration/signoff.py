@@ -1,6 +1,7 @@
 """Helpers for the sign-off tests: a fresh exam plan per test, so tests never see each other's records."""
 import base64
 import io
+import time
 import uuid
 
 from PIL import Image
@@ -19,9 +20,10 @@ def signature_png() -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def fresh_plan(api, per_site: int = 5, sites=("bjtu", "ncut"), failed: int = 0) -> dict:
+def fresh_plan(api, per_site: int = 5, sites=("bjtu", "ncut"), failed: int = 0, prefer=()) -> dict:
     """A new 2021 中级 plan of 信息化应用 at ``sites``, with ``per_site`` complete candidates of each site
-    passing, plus ``failed`` failing ones at the first site. Returns {plan_id, body, candidates}."""
+    passing (those named in ``prefer`` first), plus ``failed`` failing ones at the first site.
+    Returns {plan_id, body, candidates}."""
     plan_id = "t" + uuid.uuid4().hex[:10]
     r = api.post("/admin/master/plans", as_="admin", json={
         "id": plan_id, "name": f"测试计划{plan_id}", "exam_year": 2021, "certificate_id": "xxhyy",
@@ -31,6 +33,7 @@ def fresh_plan(api, per_site: int = 5, sites=("bjtu", "ncut"), failed: int = 0) 
     for site in sites:
         people = [c for c in api.get(f"/colleges/{site}/candidates", as_="admin").json()["items"]
                   if not c["info_problems"]]
+        people.sort(key=lambda c: c["name"] not in prefer)
         chosen[site] = people[:per_site + (failed if site == sites[0] else 0)]
         for i, person in enumerate(chosen[site]):
             passed = not (site == sites[0] and i >= per_site)
@@ -66,3 +69,24 @@ def sign(api, staff: str, signer: str, ids=None, flt=None, action="sign", decisi
         "decision": decision, "signature_png_base64": signature_png(), **({"reason": reason} if reason else {})})
     assert done.status_code == 200, done.text
     return done.json()
+
+
+def ready(api, plan: dict) -> list[str]:
+    """Generate the plan's records and have both sides sign them: READY record ids."""
+    ids = generate(api, plan)
+    sign(api, "teo", "teo_signer", ids=ids)
+    staff = {"bjtu": ("college", "college_signer"), "ncut": ("college2", "college2_signer")}
+    for site in plan["candidates"]:
+        if site in staff:
+            sign(api, *staff[site], flt={"plan_id": plan["plan_id"]})
+    return ids
+
+
+def wait_for(api, ids, wanted: set, timeout: float = 60, as_: str = "teo") -> dict:
+    """Poll until every record is in one of ``wanted`` (the worker runs in the background)."""
+    deadline = time.time() + timeout
+    while True:
+        now = statuses(api, ids, as_=as_)
+        if set(now.values()) <= wanted or time.time() > deadline:
+            return now
+        time.sleep(0.3)

@@ -1,0 +1,227 @@
+"""Issuance on the local stack: the worker is driven by the SQS poller exactly as Lambda would drive it."""
+import hashlib
+import io
+import zipfile
+
+import requests
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from chalicelib.domain import certno
+from chalicelib.services import stamping
+from chalicelib.store import masterdata
+
+from .conftest import assert_error
+from .signoff import fresh_plan, ready, wait_for
+
+RARE = ("王堃", "林𠇔")        # 堃 is in the primary font; 𠇔 (Extension B) only in the fallback
+
+
+def issue(api, ids, method="electronic"):
+    r = api.post("/records/issue", as_="teo", json={"record_ids": ids, "method": method})
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def fetch_pdf(api, rid, as_="teo") -> tuple[dict, bytes]:
+    link = api.get(f"/records/{rid}/certificate", as_=as_)
+    assert link.status_code == 200, link.text
+    pdf = requests.get(link.json()["url"], timeout=10)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    return link.json(), pdf.content
+
+
+def fonts_embedded(reader: PdfReader) -> set[str]:
+    names = set()
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        for desc in font.get("/DescendantFonts", [font]):
+            descriptor = desc.get_object().get("/FontDescriptor")
+            if descriptor and "/FontFile2" in descriptor.get_object():
+                names.add(str(desc.get_object()["/BaseFont"]))
+    return names
+
+
+def test_electronic_and_paper_certificates_are_stamped_stored_and_readable(api):
+    plan = fresh_plan(api, per_site=3, sites=("ncut",), prefer=RARE)
+    ids = ready(api, plan)
+    names = {c["candidate_no"]: c["name"] for c in plan["candidates"]["ncut"]}
+    out = issue(api, ids[:2], "electronic")
+    assert sorted(out["applied"]) == sorted(ids[:2]) and out["skipped"] == []
+    issue(api, ids[2:], "paper")
+    assert wait_for(api, ids, {"ISSUED", "STAMP_FAILED"}) == {i: "ISSUED" for i in ids}
+    numbers = set()
+    for rid in ids:
+        record = api.get(f"/records/{rid}", as_="teo").json()
+        meta, pdf = fetch_pdf(api, rid)
+        assert meta["sha256"] == hashlib.sha256(pdf).hexdigest() and meta["version"] == 1
+        assert certno.is_valid(meta["cert_no"]) and meta["cert_no"] == record["certificate"]["cert_no"]
+        numbers.add(meta["cert_no"])
+        reader = PdfReader(io.BytesIO(pdf))
+        text = reader.pages[0].extract_text()
+        name = names[record["candidate"]["candidate_no"]]
+        assert name in text and meta["cert_no"] in text and "信息化应用职业技能等级证书" in text
+        assert fonts_embedded(reader), "the CJK font must be embedded"
+        images = len(reader.pages[0].images)
+        assert images == (3 if meta["method"] == "electronic" else 2)   # seal + two stamps; paper: stamps
+        assert [e["action"] for e in record["events"]][-2:] == ["issue", "stamped"]
+    assert len(numbers) == 3
+    # Both rare names were printed, the Extension B one with the fallback font.
+    texts = "".join(PdfReader(io.BytesIO(fetch_pdf(api, rid)[1])).pages[0].extract_text() for rid in ids)
+    assert all(n in texts for n in RARE)
+
+
+def test_a_message_delivered_twice_makes_one_certificate(api):
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    ids = ready(api, plan)
+    issue(api, ids)
+    jobs = [{"id": rid, "version": api.get(f"/records/{rid}", as_="teo").json()["version"]} for rid in ids]
+    stamping.stamp(jobs, 1)          # the same jobs the poller is delivering right now
+    stamping.stamp(jobs, 1)          # and once more, after they are done
+    assert wait_for(api, ids, {"ISSUED"}) == {i: "ISSUED" for i in ids}
+    for rid in ids:
+        record = api.get(f"/records/{rid}", as_="teo").json()
+        assert len(record["versions"]) == 1 and record["certificate"]["pdf_version"] == 1
+        assert [e["action"] for e in record["events"]].count("stamped") == 1
+
+
+def test_missing_stamp_fails_with_a_reason_then_reissue_makes_version_two_with_the_same_number(api):
+    plan = fresh_plan(api, per_site=1, sites=("ncut",))
+    (rid,) = ready(api, plan)
+    college = masterdata.get("colleges", id="ncut")
+    masterdata.put("colleges", {**college, "stamp_key": None})
+    try:
+        issue(api, [rid])
+        assert wait_for(api, [rid], {"STAMP_FAILED", "ISSUED"}) == {rid: "STAMP_FAILED"}
+    finally:
+        masterdata.put("colleges", college)
+    failed = api.get(f"/records/{rid}", as_="teo").json()
+    assert "北方工业大学" in failed["reason"] and "签章" in failed["reason"]
+    assert failed["actions"] == ["view", "reissue"]
+    assert_error(api.get(f"/records/{rid}/certificate", as_="teo"), 404, "certificate_not_ready")
+    # 重新发放: back to 证书待发放, then issue again.
+    assert api.post("/records/reissue", as_="teo", json={"record_ids": [rid]}).json()["applied"] == [rid]
+    issue(api, [rid])
+    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
+    first = api.get(f"/records/{rid}", as_="teo").json()["certificate"]
+    # Re-issue an issued certificate: a new PDF version, the same number and award date.
+    api.post("/records/reissue", as_="teo", json={"record_ids": [rid]})
+    issue(api, [rid], "paper")
+    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
+    record = api.get(f"/records/{rid}", as_="teo").json()
+    second = record["certificate"]
+    assert second["pdf_version"] == 2 and second["cert_no"] == first["cert_no"]
+    assert second["award_date"] == first["award_date"] and second["method"] == "paper"
+    assert [(v["version"], v["superseded"]) for v in record["versions"]] == [(1, True), (2, False)]
+    meta, pdf = fetch_pdf(api, rid)
+    assert meta["version"] == 2 and meta["sha256"] == second["sha256"] == hashlib.sha256(pdf).hexdigest()
+
+
+def test_only_ready_records_are_issued_and_others_are_reported(api):
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    ids = ready(api, plan)
+    out = issue(api, ids[:1] + ["0" * 24])
+    assert out["applied"] == ids[:1] and out["skipped"] == [{"id": "0" * 24, "reason": "发证记录不存在"}]
+    wait_for(api, ids[:1], {"ISSUED"})
+    err = assert_error(api.post("/records/issue", as_="teo", json={"record_ids": ids[:1], "method": "electronic"}),
+                       409, "nothing_to_do")
+    assert "完成发放" in err["details"]["skipped"][0]["reason"]
+    assert_error(api.post("/records/issue", as_="college", json={"record_ids": ids, "method": "paper"}), 403)
+    assert_error(api.post("/records/issue", as_="teo", json={"record_ids": ids, "method": "fax"}), 400)
+
+
+def test_batch_download_is_one_zip_with_a_manifest(api):
+    plan = fresh_plan(api, per_site=3, sites=("bjtu",))
+    ids = ready(api, plan)
+    issue(api, ids)
+    wait_for(api, ids, {"ISSUED"})
+    started = api.post("/downloads", as_="college", json={"filter": {"plan_id": plan["plan_id"]}})
+    assert started.status_code == 202, started.text
+    job = started.json()
+    for _ in range(100):
+        job = api.get(f"/downloads/{job['id']}", as_="college").json()
+        if job["status"] in ("done", "failed"):
+            break
+        import time
+        time.sleep(0.2)
+    assert job["status"] == "done" and job["total"] == job["done"] == 3
+    assert_error(api.get(f"/downloads/{job['id']}", as_="college2"), 404)
+    archive = zipfile.ZipFile(io.BytesIO(requests.get(job["url"], timeout=10).content))
+    pdfs = [i for i in archive.infolist() if i.filename.endswith(".pdf")]
+    assert len(pdfs) == 3 and all(i.compress_type == zipfile.ZIP_STORED for i in pdfs)
+    sheet = load_workbook(io.BytesIO(archive.read("证书清单.xlsx"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "证书编号" and len(rows) == 4
+    for row in rows[1:]:
+        assert hashlib.sha256(archive.read(row[7])).hexdigest() == row[8]
+        assert "*********" in row[2]
+
+
+def test_export_has_every_column_and_neutralises_formulas(api):
+    rogue = {"candidate_no": "3" * 26, "name": "=HYPERLINK(\"http://x\",\"点我\")", "id_number": "11010519491231002X",
+             "student_type": "社会考生", "college_id": "bjtu"}
+    assert api.post("/admin/master/candidates", as_="admin", json=rogue).status_code == 200
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    api.post("/admin/master/results", as_="admin", json={
+        "candidate_no": "3" * 26, "plan_id": plan["plan_id"], "level": "中级", "site_id": "bjtu", "passed": "已通过"})
+    ids = ready(api, plan)
+    assert len(ids) == 2
+    r = api.post("/exports", as_="teo", json={"filter": {"plan_id": plan["plan_id"]}})
+    assert r.status_code == 200 and r.json()["count"] == 2
+    sheet = load_workbook(io.BytesIO(requests.get(r.json()["url"], timeout=10).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "考生编号", "考生姓名", "身份证号") and "颁证状态" in rows[0]
+    names = [row[2] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://x\",\"点我\")" in names
+    assert all(not str(cell).startswith("=") for row in rows for cell in row if cell is not None)
+    assert all("*********" in row[3] for row in rows[1:])
+    assert {row[15] for row in rows[1:]} == {"证书待发放"}
+
+
+def test_public_verification_by_number_and_id_and_by_qr_code(api):
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    (rid,) = ready(api, plan)
+    issue(api, [rid])
+    wait_for(api, [rid], {"ISSUED"})
+    record = masterdata_record(rid)
+    no, id_no, code = record["cert_no"], record["id_number"], record["verification_code"]
+    hit = api.get(f"/verify?cert_no={no}&id_no={id_no.lower()}")
+    assert hit.status_code == 200, hit.text
+    facts = hit.json()
+    assert facts["status"] == "valid" and facts["cert_no"] == no and facts["issuing_org"] == "中物联物流"
+    assert facts["name"].endswith("*") and facts["name"] != record["candidate_name"]
+    assert facts["sha256"] == record["pdf_sha256"] and "id_number" not in facts
+    wrong_id = assert_error(api.get(f"/verify?cert_no={no}&id_no=11010519491231002X"), 404)
+    other_no = certno.make(2026, 9_999_999_999)
+    wrong_no = assert_error(api.get(f"/verify?cert_no={other_no}&id_no={id_no}"), 404)
+    assert wrong_id == wrong_no                         # never says which half was wrong
+    typo = no[:-1] + ("0" if no[-1] != "0" else "1")
+    assert_error(api.get(f"/verify?cert_no={typo}&id_no={id_no}"), 400, "invalid_cert_no")
+    assert api.get(f"/verify/{no}?code={code}").json()["cert_no"] == no
+    assert_error(api.get(f"/verify/{no}?code=WRONGCODE0"), 404)
+    # The QR code's link is printed on the certificate itself.
+    assert stamping.verify_url(no, code).endswith(f"/verify/{no}?code={code}")
+
+
+def test_verification_is_throttled(api, monkeypatch):
+    from chalicelib.services import certificates
+    monkeypatch.setattr(certificates, "VERIFY_LIMIT", 0)
+    assert_error(api.get(f"/verify?cert_no={certno.make(2026, 1)}&id_no=11010519491231002X"), 429)
+
+
+def test_the_candidate_sees_and_downloads_only_their_own_certificates(api):
+    mine = api.get("/my/certificates", as_="student")
+    assert mine.status_code == 200
+    items = mine.json()["items"]
+    assert items and all(i["status"] == "valid" for i in items)
+    meta, pdf = fetch_pdf(api, items[0]["record_id"], as_="student")
+    assert meta["cert_no"] == items[0]["cert_no"]
+    others = api.get("/records?status=ISSUED&college_id=bjtu", as_="teo").json()["items"]
+    if others:
+        assert_error(api.get(f"/records/{others[0]['id']}/certificate", as_="student"), 404)
+    assert_error(api.get("/my/certificates", as_="teo"), 403)
+
+
+def masterdata_record(rid: str) -> dict:
+    from chalicelib.store import records
+    return records.get(rid)
