@@ -4,7 +4,9 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test test-unit lint bench clean
+STAGE  ?= dev
+
+.PHONY: install run test test-unit lint bench package clean
 
 install: $(STAMP)
 
@@ -28,6 +30,12 @@ test-unit: install
 
 bench: install
 	$(PY) -m bench
+
+# The CloudFormation/SAM template for AWS: out/<stage>/sam.json and the deployment packages.
+package: install
+	$(PY) -m deploy.template $(STAGE) > .chalice/resources-$(STAGE).json
+	$(VENV)/bin/chalice package --stage $(STAGE) --merge-template .chalice/resources-$(STAGE).json out/$(STAGE)
+	$(VENV)/bin/cfn-lint out/$(STAGE)/sam.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache
