@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 
 STAGE  ?= dev
 
-.PHONY: install run test test-unit lint bench package clean
+.PHONY: install run test test-unit lint bench package system-tools clean
 
 install: $(STAMP)
 
@@ -19,7 +19,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: install
 	$(PY) -m devstack
 
-test: install lint
+# Independent tools the tests check our output with: a PDF rasteriser and a QR code scanner.
+SYSTEM_TOOLS = pdftoppm:poppler-utils zbarimg:zbar-tools
+
+system-tools:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; fi
+
+test: install lint system-tools
 	$(PY) -m pytest
 
 lint: install

@@ -225,3 +225,56 @@ def test_the_candidate_sees_and_downloads_only_their_own_certificates(api):
 def masterdata_record(rid: str) -> dict:
     from chalicelib.store import records
     return records.get(rid)
+
+
+def test_the_printed_qr_code_scans_to_the_verification_link(api, running, tmp_path):
+    """Checked from outside: poppler rasterises the certificate, zbar reads its QR code."""
+    import subprocess
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    (rid,) = ready(api, plan)
+    issue(api, [rid])
+    wait_for(api, [rid], {"ISSUED"})
+    _, pdf = fetch_pdf(api, rid)
+    (tmp_path / "cert.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", str(tmp_path / "cert.pdf"), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    record = masterdata_record(rid)
+    assert scanned == f"{running.url}/verify/{record['cert_no']}?code={record['verification_code']}"
+    path = scanned[len(running.url):]
+    facts = requests.get(running.api + path, timeout=10).json()
+    assert facts["cert_no"] == record["cert_no"] and facts["status"] == "valid"
+    page = requests.get(scanned, timeout=10)
+    assert page.status_code == 200 and "证书查验" in page.text
+
+
+def test_a_failure_that_lasts_ends_stamp_failed_on_the_last_delivery(api, monkeypatch):
+    from chalicelib import files
+    real_put = files.put
+
+    def s3_down_for_certificates(key, *args, **kwargs):
+        if key.startswith("certificates/"):
+            raise ConnectionError("S3 unreachable")
+        return real_put(key, *args, **kwargs)
+
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    ids = ready(api, plan)
+    monkeypatch.setattr(files, "put", s3_down_for_certificates)
+    issue(api, ids)
+    assert wait_for(api, ids, {"STAMP_FAILED", "ISSUED"}, timeout=60) == {i: "STAMP_FAILED" for i in ids}
+    record = api.get(f"/records/{ids[0]}", as_="teo").json()
+    assert record["reason"].startswith("多次重试仍失败") and "S3 unreachable" in record["reason"]
+    assert record["events"][-1]["actor"] == "system" and record["events"][-1]["action"] == "stamp_fail"
+
+
+def test_a_worker_that_keeps_crashing_sends_the_job_to_the_dead_letter_queue_which_fails_it(api, monkeypatch):
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    ids = ready(api, plan)
+
+    def crash(jobs, attempt):
+        raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(stamping, "stamp", crash)
+    issue(api, ids)
+    assert wait_for(api, ids, {"STAMP_FAILED", "ISSUED"}, timeout=60) == {i: "STAMP_FAILED" for i in ids}
+    assert api.get(f"/records/{ids[0]}", as_="teo").json()["reason"] == "多次重试仍未完成盖章，请重新发放"
