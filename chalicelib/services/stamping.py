@@ -52,11 +52,13 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
         return
     last_try = receive_count >= MAX_RECEIVES
     numbers = _numbers(todo)
+    # Master data read once per message: the jobs of one message share their TEO, site and certificate.
+    lookup = functools.cache(lambda kind, key: master.get(kind, id=key))
     made: list[store.Issued] = []
     failed: list[tuple[dict, str]] = []
     for rec in todo:
         try:
-            made.append(_make(rec, *numbers[rec["id"]]))
+            made.append(_make(rec, *numbers[rec["id"]], lookup=lookup))
         except Unstampable as exc:
             failed.append((rec, str(exc)))
         except Exception as exc:
@@ -100,16 +102,16 @@ def _image(key: str) -> bytes:
     return files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
 
 
-def _org(kind: str, org_id: str) -> dict:
-    row = master.get(kind, id=org_id)
+def _org(lookup, kind: str, org_id: str) -> dict:
+    row = lookup(kind, org_id)
     if not row:
         raise Unstampable("机构信息不存在")
     return row
 
 
-def _images(rec: dict, template: str, method: str) -> dict[str, bytes]:
-    teo = _org("orgs", rec["teo_id"])
-    site = _org("colleges", rec["site_id"])
+def _images(rec: dict, template: str, method: str, lookup) -> dict[str, bytes]:
+    teo = _org(lookup, "orgs", rec["teo_id"])
+    site = _org(lookup, "colleges", rec["site_id"])
     sources = {
         "seal": (teo.get("seal_key"), f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章"),
         "teo_stamp": (teo.get("stamp_key"), f"培训评价组织“{teo['name']}”尚未上传发证机构负责人电子签章"),
@@ -128,8 +130,8 @@ def verify_url(cert_no: str, code: str) -> str:
     return f"{config.public_base_url()}/verify/{cert_no}?code={code}"
 
 
-def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool) -> store.Issued:
-    cert_type = master.get("certificates", id=rec["certificate_id"]) or {}
+def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+    cert_type = lookup("certificates", rec["certificate_id"]) or {}
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
     award = dt.date.fromisoformat(award_date)
@@ -140,7 +142,7 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool)
         "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code),
     }
     try:
-        pdf = certificate.render(template, method, fields, _images(rec, template, method),
+        pdf = certificate.render(template, method, fields, _images(rec, template, method, lookup),
                                  title=f"{rec['certificate_name']}（{rec['level']}）{rec['candidate_name']}")
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
