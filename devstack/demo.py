@@ -199,6 +199,13 @@ def _sign_off() -> int:
     _sign(ncut[0], ncut[1], at_site[NCUT])
     _sign(bjtu[0], bjtu[1], at_site[BJTU][:2], decision="refuse", reason="考生现场签到信息与报名信息不一致")
     _sign(bjtu[0], bjtu[1], at_site[BJTU][2:])
+    # 2022年Web前端开发: both sides sign everything (中科信培 will lack its e-seal at issue).
+    teo2_signer = Principal("teo2_signer", Role.TEO_SIGNER, TEO2)
+    _sign(teo2, teo2_signer, made["pweb22"])
+    for staff, signer in (bjtu, ncut):
+        mine = [r for r in made["pweb22"] if records.load(teo2, r)["site_id"] == staff.org_id]
+        if mine:
+            _sign(staff, signer, mine)
     # 0907测试勿动: the TEO refuses two, re-signs one of them, and signs a few more.
     p0907 = made["p0907"]
     _sign(teo, teo_signer, p0907[:2], decision="refuse", reason="成绩待复核")
@@ -224,4 +231,8 @@ def _seals_and_issue() -> int:
     ids = [r["id"] for r in ready]
     queued = issuance.issue(teo, ids[:-3], None, "electronic")["applied"]
     queued += issuance.issue(teo, ids[-3:-1], None, "paper")["applied"]
+    # 中科信培 has no e-seal yet: these end 盖章失败 with that reason, and are re-issued once it has one.
+    teo2 = Principal("teo2", Role.TEO, TEO2)
+    web = records.matching(teo2, records.RecordFilter(status="READY"))
+    queued += issuance.issue(teo2, [r["id"] for r in web[:3]], None, "electronic")["applied"]
     return len(queued)
