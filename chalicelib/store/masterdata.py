@@ -12,10 +12,10 @@ Kind → keys (pk / sk; gsi1pk / gsi1sk; gsi2pk / gsi2sk):
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from .models import Candidate, CertificateType, College, Entity, Org, Plan, Result, User
+from .tx import conditional
 
 _KEY_ATTRS = {"pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "teo_pk", "site_pk", "order_key"}
 
@@ -79,13 +79,7 @@ def put(kind: str, row: dict) -> None:
 
 def put_new(kind: str, row: dict) -> bool:
     """Create the row unless its key exists; False when it does."""
-    try:
-        build(kind, row).save(condition=Entity.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return conditional(lambda: build(kind, row).save(condition=Entity.pk.does_not_exist()))
 
 
 def put_many(kind: str, rows: Iterable[dict]) -> int:

@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable
 
-from pynamodb.exceptions import UpdateError
-
 from ..domain.errors import Busy
 from ..domain.workflow import Status
 from .masterdata import to_dict
 from .models import AuditEvent, CertNumber, Entity, PdfVersion, Record, Sequence, SigningSession, TabCounter
-from .tx import MAX_ITEMS, Tx, settle
+from .tx import MAX_ITEMS, Tx, conditional, settle
 
 
 def now_iso() -> str:
@@ -354,17 +352,12 @@ def get_session(session_id: str) -> dict | None:
 def claim_session(session_id: str, now: float, signer: str, decision: str, client_ip: str) -> bool:
     """Open → completing, only if still open and unexpired: a session completes at most once."""
     item = SigningSession(f"SESSION#{session_id}", "SESSION")
-    try:
-        item.update(actions=[SigningSession.status.set("completing"), SigningSession.signer.set(signer),
-                             SigningSession.decision.set(decision), SigningSession.signed_at.set(now_iso()),
-                             SigningSession.client_ip.set(client_ip)],
-                    condition=(SigningSession.status == "open") & (SigningSession.expires_at > int(now)),
-                    add_version_condition=False)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return conditional(lambda: item.update(
+        actions=[SigningSession.status.set("completing"), SigningSession.signer.set(signer),
+                 SigningSession.decision.set(decision), SigningSession.signed_at.set(now_iso()),
+                 SigningSession.client_ip.set(client_ip)],
+        condition=(SigningSession.status == "open") & (SigningSession.expires_at > int(now)),
+        add_version_condition=False))
 
 
 def release_session(session_id: str) -> None:

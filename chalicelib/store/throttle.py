@@ -1,9 +1,8 @@
 """A fixed-window rate limit kept in the table, so every Lambda instance shares it."""
 import time
 
-from pynamodb.exceptions import UpdateError
-
 from .models import Throttle
+from .tx import conditional
 
 
 def allow(key: str, limit: int, window_seconds: int, now: float | None = None) -> bool:
@@ -11,13 +10,7 @@ def allow(key: str, limit: int, window_seconds: int, now: float | None = None) -
     now = time.time() if now is None else now
     window = int(now // window_seconds)
     item = Throttle(f"THROTTLE#{key}#{window}", "THROTTLE")
-    try:
-        item.update(actions=[Throttle.hits.add(1), Throttle.type.set(Throttle),
-                             Throttle.expires.set((window + 2) * window_seconds)],
-                    condition=Throttle.hits.does_not_exist() | (Throttle.hits < limit),
-                    add_version_condition=False)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return conditional(lambda: item.update(
+        actions=[Throttle.hits.add(1), Throttle.type.set(Throttle),
+                 Throttle.expires.set((window + 2) * window_seconds)],
+        condition=Throttle.hits.does_not_exist() | (Throttle.hits < limit), add_version_condition=False))

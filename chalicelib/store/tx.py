@@ -10,10 +10,10 @@ import functools
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .. import config
@@ -100,3 +100,14 @@ def settle(pending: list, owner_of, build) -> tuple[list, list]:
             raise Busy("系统繁忙，请稍后重试", code="busy")
         time.sleep(min(0.05 * 2 ** retries, 1.0) * random.random())
     return done, failed
+
+
+def conditional(write: Callable[[], object]) -> bool:
+    """Run one conditional write; False when its condition failed, so callers need no exception plumbing."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError) as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
