@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import queue
-from chalicelib.api import accounts, http, issuance, masterdata, meta, records, signing
+from chalicelib.api import accounts, http, issuance, masterdata, meta, records, signing, stamps
 from chalicelib.services import jobs
 
 app = Chalice(app_name="skillcert")
@@ -14,6 +14,7 @@ app.register_blueprint(masterdata.bp)
 app.register_blueprint(records.bp)
 app.register_blueprint(signing.bp)
 app.register_blueprint(issuance.bp)
+app.register_blueprint(stamps.bp)
 app.register_blueprint(meta.bp)
 
 

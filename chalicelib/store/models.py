@@ -95,6 +95,8 @@ class _Contact:
     contact_phone = UnicodeAttribute(default="")
     contact_email = UnicodeAttribute(default="")
     stamp_key = UnicodeAttribute(null=True)   # S3 key of the responsible person's signature stamp (PNG)
+    stamp_agreed_by = UnicodeAttribute(null=True)   # who ticked the authorisation letter, and when
+    stamp_agreed_at = UnicodeAttribute(null=True)
 
 
 class Org(Entity, _Contact, discriminator="Org"):

@@ -1,0 +1,69 @@
+"""Signature stamps (上传电子签章, F2): the responsible person's stamp of a TEO (rectangular) or a college
+(square), checked, kept with who agreed to the authorisation letter and when, and previewed on a sample
+certificate through the same renderer the worker uses."""
+import base64
+import binascii
+import uuid
+
+from .. import files
+from ..domain import stampcheck
+from ..domain.access import Principal, Role
+from ..domain.errors import InvalidInput
+from ..render import certificate, seal
+from ..store.records import now_iso
+from . import masterdata, seals
+
+SHAPES = {"orgs": stampcheck.RECT, "colleges": stampcheck.SQUARE}
+SLOT = {"orgs": "teo_stamp", "colleges": "site_stamp"}
+SAMPLE = {"candidate_name": "张三", "id_number": "11010519491231002X", "exam_year": 2021,
+          "certificate_name": "信息化应用职业技能等级证书", "level": "中级", "cert_no": "SC20260000000000样本",
+          "award_date": "2026年1月1日", "site_name": "考核站点（样例）", "teo_name": "培训评价组织（样例）",
+          "verify_url": "https://skillcert.example.cn/verify/sample"}
+
+
+def _decode(image_base64: str) -> bytes:
+    try:
+        return base64.b64decode(image_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("图片内容不是有效的Base64编码", code="invalid_base64") from None
+
+
+def _owner(principal: Principal, kind: str, org_id: str) -> dict:
+    principal.require(Role.ADMIN, Role.TEO if kind == "orgs" else Role.COLLEGE)
+    return masterdata.get_profile(principal, kind, org_id)      # another tenant's: 404
+
+
+def upload(principal: Principal, kind: str, org_id: str, image_base64: str, agreed: bool) -> dict:
+    _owner(principal, kind, org_id)
+    if agreed is not True:
+        raise InvalidInput("请先阅读并勾选同意《电子签章使用授权委托书》", code="agreement_required")
+    data = _decode(image_base64)
+    width, height = stampcheck.check(data, SHAPES[kind])
+    key = seals.store_image(kind, org_id, "stamp", data, stamp_agreed_by=principal.username,
+                            stamp_agreed_at=now_iso())
+    return {"stamp_key": key, "width": width, "height": height, "agreed_by": principal.username}
+
+
+def preview(principal: Principal, kind: str, org_id: str, image_base64: str | None) -> dict:
+    """A sample certificate with this stamp (the one given, else the one on file) and the seal."""
+    row = _owner(principal, kind, org_id)
+    if image_base64:
+        stamp = _decode(image_base64)
+        stampcheck.check(stamp, SHAPES[kind])
+    elif row.get("stamp_key"):
+        stamp = files.read(row["stamp_key"])
+    else:
+        raise InvalidInput("尚未上传电子签章，请选择签章图片后预览", code="no_stamp")
+    teo = row if kind == "orgs" else None
+    images = {
+        "seal": files.read(teo["seal_key"]) if teo and teo.get("seal_key")
+        else seal.official_seal(teo["name"] if teo else "培训评价组织样章"),
+        "teo_stamp": seal.name_stamp("样章", "rect"), "site_stamp": seal.name_stamp("样章", "square"),
+        SLOT[kind]: stamp,
+    }
+    fields = {**SAMPLE, **({"teo_name": row["name"]} if kind == "orgs" else {"site_name": row["name"]})}
+    pdf = certificate.render("default", "electronic", fields, images, title="电子签章预览（样本）")
+    key = f"previews/{kind}/{org_id}/{uuid.uuid4().hex}.pdf"
+    files.put(key, pdf, "application/pdf")
+    return {"url": files.link(key, filename="电子签章预览.pdf")}
+

@@ -1,0 +1,67 @@
+"""Stamp uploads (上传电子签章) over HTTP: checks, the agreement, who may upload, and the preview."""
+import base64
+import io
+
+import requests
+from PIL import Image
+from pypdf import PdfReader
+
+from chalicelib.render import seal
+from chalicelib.store import masterdata
+
+from .conftest import assert_error
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def opaque_png(size) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (255, 255, 255, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_staff_upload_their_stamp_and_the_agreement_is_kept(api):
+    stamp = seal.name_stamp("赵强", "square")
+    r = api.put("/colleges/ncut/stamp", as_="college2", json={"image_base64": b64(stamp), "agreed": True})
+    assert r.status_code == 200, r.text
+    row = masterdata.get("colleges", id="ncut")
+    assert row["stamp_key"] == r.json()["stamp_key"] and row["stamp_agreed_by"] == "college2"
+    assert row["stamp_agreed_at"]
+
+
+def test_refusals_say_what_is_wrong_and_change_nothing(api):
+    before = masterdata.get("orgs", id="zwl")["stamp_key"]
+    square = seal.name_stamp("张明", "square")
+    err = assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(square), "agreed": True}),
+                       400, "stamp_wrong_shape")
+    assert "140×50" in err["message"]
+    assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(opaque_png((140, 50))),
+                                                          "agreed": True}), 400, "stamp_background_not_transparent")
+    rect = seal.name_stamp("张明", "rect")
+    assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(rect), "agreed": False}),
+                 400, "agreement_required")
+    assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": "@@@", "agreed": True}),
+                 400, "invalid_base64")
+    assert masterdata.get("orgs", id="zwl")["stamp_key"] == before
+
+
+def test_only_the_orgs_own_staff_upload(api):
+    rect = b64(seal.name_stamp("李华", "rect"))
+    assert_error(api.put("/orgs/zwl/stamp", as_="teo2", json={"image_base64": rect, "agreed": True}), 404)
+    assert_error(api.put("/orgs/zwl/stamp", as_="college", json={"image_base64": rect, "agreed": True}), 403)
+    assert_error(api.put("/orgs/zwl/stamp", as_="teo_signer", json={"image_base64": rect, "agreed": True}), 403)
+
+
+def test_preview_shows_the_candidate_stamp_on_a_sample_certificate(api):
+    candidate = seal.name_stamp("王芳", "square")
+    r = api.post("/colleges/bjtu/stamp-preview", as_="college", json={"image_base64": b64(candidate)})
+    assert r.status_code == 200, r.text
+    pdf = PdfReader(io.BytesIO(requests.get(r.json()["url"], timeout=10).content))
+    page = pdf.pages[0]
+    assert "北京交通大学" in page.extract_text()
+    shown = [img.image.size for img in page.images]
+    assert (95, 95) in shown and len(shown) == 3           # the stamp itself, beside the seal and a sample
+    assert_error(api.post("/colleges/bjtu/stamp-preview", as_="college",
+                          json={"image_base64": b64(opaque_png((95, 95)))}), 400)
