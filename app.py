@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import queue
-from chalicelib.api import accounts, http, issuance, masterdata, meta, records, signing, stamps
+from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, records, signing, stamps
 from chalicelib.services import jobs
 
 app = Chalice(app_name="skillcert")
@@ -15,6 +15,7 @@ app.register_blueprint(records.bp)
 app.register_blueprint(signing.bp)
 app.register_blueprint(issuance.bp)
 app.register_blueprint(stamps.bp)
+app.register_blueprint(eseal.bp)
 app.register_blueprint(meta.bp)
 
 

@@ -32,6 +32,11 @@ def region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "cn-north-1"
 
 
+def secret_prefix() -> str:
+    """Where signing keys live in Secrets Manager: ``<prefix>/ca``, ``<prefix>/seal/<org>/<serial>``."""
+    return _get("SKILLCERT_SECRET_PREFIX", "skillcert/local")
+
+
 def token_secret() -> str:
     """The HMAC key that signs login tokens: ``SKILLCERT_TOKEN_SECRET`` itself, or (on AWS) the Secrets
     Manager secret named by ``SKILLCERT_TOKEN_SECRET_ARN``. There is no default, so no stage can forget it."""

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from chalicelib.domain import idcard
 from chalicelib.domain.access import Principal, Role
 from chalicelib.render import seal
-from chalicelib.services import accounts, issuance, records, seals, signing
+from chalicelib.services import accounts, eseal, issuance, records, seals, signing
 from chalicelib.services import masterdata as service
 from chalicelib.store import masterdata as store
 
@@ -217,11 +217,13 @@ ACCOUNTS = [(u, r, d) for u, r, _, d in USERS] + [("student", "candidate", "考�
 
 
 def _seals_and_issue() -> int:
-    """中物联物流 has its e-seal and stamp; 北京交通大学 and 北方工业大学 their stamps. 中科信培 has not applied
-    for an e-seal yet and 武汉体育学院 has no stamp, so issuing for them fails with a reason to act on.
+    """中物联物流 applied for its e-seal and the admin approved it, and it has its stamp; 北京交通大学 and
+    北方工业大学 have their stamps. 中科信培 has not applied for an e-seal yet and 武汉体育学院 has no stamp, so issuing for them fails with a reason to act on.
     The ready records of 北方工业大学 are issued (electronic, a few paper); the poller stamps them
     right after start, so the first screen shows 证书生成中 turning into 完成发放."""
-    seals.store_image("orgs", TEO, "seal", seal.official_seal("中物联物流"))
+    application = eseal.apply(Principal("teo", Role.TEO, TEO), TEO, {
+        "legal_representative": "张明", "contact_name": "张明", "contact_phone": "13260262431"})
+    eseal.decide(Principal("admin", Role.ADMIN), application["id"], "approve", None, None)
     seals.store_image("orgs", TEO, "stamp", seal.name_stamp("张明", "rect"))
     seals.store_image("orgs", TEO2, "stamp", seal.name_stamp("李华", "rect"))
     seals.store_image("colleges", BJTU, "stamp", seal.name_stamp("王芳", "square"))

@@ -1,11 +1,14 @@
 """Getting certificates out: the download link (F7), the candidate's own certificates, and public
 verification (F9) by number + ID number or by the QR code's link."""
+import base64
+import binascii
+import hashlib
 import hmac
 
-from .. import files
+from .. import files, sealing
 from ..domain import certno, idcard
 from ..domain.access import Principal, Role
-from ..domain.errors import InvalidInput, NotFound, TooManyRequests
+from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge, TooManyRequests
 from ..domain.workflow import Status
 from ..store import records as store
 from ..store import throttle
@@ -45,13 +48,16 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
+_STATUS_LABELS = {"valid": "有效", "superseded": "证书正在重新发放，原证书已作废", "revoked": "已撤销"}
+
+
 def public_facts(rec: dict) -> dict:
-    status = "valid" if rec["status"] == Status.ISSUED.value else "superseded"
+    status = "revoked" if rec.get("revoked") else "valid" if rec["status"] == Status.ISSUED.value else "superseded"
     return {"record_id": rec["id"], "cert_no": rec["cert_no"], "name": mask_name(rec["candidate_name"]),
             "certificate_name": rec["certificate_name"], "level": rec["level"], "issuing_org": rec["teo_name"],
             "assessment_site": rec["site_name"], "award_date": rec["award_date"], "issued_at": rec.get("issued_at"),
-            "method": rec.get("method"), "status": status,
-            "status_label": {"valid": "有效", "superseded": "证书正在重新发放，原证书已作废"}[status],
+            "method": rec.get("method"), "status": status, "status_label": _STATUS_LABELS[status],
+            "revoked_reason": rec.get("revoked_reason"), "revoked_at": rec.get("revoked_at"),
             "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")}
 
 
@@ -82,3 +88,62 @@ def verify_by_code(cert_no: str, code: str, client: str) -> dict:
     if not rec or not hmac.compare_digest(rec.get("verification_code") or "", (code or "").strip().upper()):
         raise NotFound(_NOT_FOUND, code="certificate_not_found")
     return public_facts(rec)
+
+
+MAX_PDF_BYTES = 5 * 1024 * 1024
+_RESULTS = {"genuine": "真实有效：与平台存档的现行证书完全一致", "superseded": "该文件是已被替换的旧版本证书",
+            "revoked": "证书已撤销", "altered": "文件已被改动：与平台存档的证书不一致",
+            "unknown": "未找到对应证书：该文件不是本平台签发的证书"}
+
+
+def verify_pdf(pdf_base64: str, client: str) -> dict:
+    """Verify by upload: is this file a genuine current certificate, an older version, altered, or unknown;
+    and is its signature intact and issued under the platform CA."""
+    _throttle(client)
+    try:
+        pdf = base64.b64decode(pdf_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("文件内容不是有效的Base64编码", code="invalid_base64") from None
+    if len(pdf) > MAX_PDF_BYTES:
+        raise TooLarge("文件过大：证书PDF不超过5MB", code="file_too_large")
+    if not pdf.startswith(b"%PDF-"):
+        raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
+    digest = hashlib.sha256(pdf).hexdigest()
+    signature = sealing.inspect(pdf)
+    found = store.by_pdf_hash(digest)
+    facts = None
+    if found:
+        rec, version = found
+        facts = public_facts(rec)
+        if rec.get("revoked"):
+            result = "revoked"
+        elif rec["status"] == Status.ISSUED.value and int(rec["pdf_version"]) == version:
+            result = "genuine"
+        else:
+            result = "superseded"
+    elif signature["signed"] and (signature["trusted"] or not signature["intact"]):
+        result = "altered"        # our seal on bytes we never issued: changed after sealing
+    else:
+        result = "unknown"
+    return {"result": result, "result_label": _RESULTS[result], "sha256": digest, "signature": signature,
+            "certificate": facts}
+
+
+def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
+    """Revoke an issued certificate (TEO): it stays issued, and verification shows it revoked, with why."""
+    principal.require(Role.TEO)
+    rec = records.load(principal, rec_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写撤销原因", code="reason_required")
+    if rec["status"] != Status.ISSUED.value or rec.get("revoked"):
+        raise Conflict("只有已发放且未撤销的证书可以撤销", code="not_revocable")
+    at = store.now_iso()
+    applied, _, _ = store.apply([store.Change(rec, rec["status"], {"revoked": True, "revoked_reason": reason,
+                                                                    "revoked_at": at},
+                                              {"actor": principal.username, "role": principal.role.value,
+                                               "org_id": principal.org_id, "action": "revoke", "reason": reason,
+                                               "at": at})])
+    if not applied:
+        raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
+    return public_facts(store.get(rec_id))

@@ -60,5 +60,7 @@ def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | 
     principal.require(Role.TEO)
     allowed = [s.value for s in sources(Action.REISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
+    skipped += [{"id": r["id"], "reason": "证书已撤销，不能重新发放"} for r in chosen if r.get("revoked")]
+    chosen = [r for r in chosen if not r.get("revoked")]
     applied, more = _apply(chosen, Action.REISSUE, _event(principal, Action.REISSUE), {"reason": None})
     return {"applied": applied, "skipped": skipped + more}

@@ -14,7 +14,7 @@ import uuid
 
 from aws_lambda_powertools import Logger
 
-from .. import config, files
+from .. import config, files, sealing
 from ..domain import certno
 from ..domain.workflow import Action, Status
 from ..render import certificate
@@ -112,8 +112,12 @@ def _org(lookup, kind: str, org_id: str) -> dict:
 def _images(rec: dict, template: str, method: str, lookup) -> dict[str, bytes]:
     teo = _org(lookup, "orgs", rec["teo_id"])
     site = _org(lookup, "colleges", rec["site_id"])
+    if method == "electronic" and teo.get("seal_status") == "revoked":
+        raise Unstampable(f"培训评价组织“{teo['name']}”的电子公章已被吊销，请重新申请电子公章")
+    has_seal = teo.get("seal_key") and teo.get("seal_status") == "active"
     sources = {
-        "seal": (teo.get("seal_key"), f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章"),
+        "seal": (teo.get("seal_key") if has_seal else None,
+                 f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章"),
         "teo_stamp": (teo.get("stamp_key"), f"培训评价组织“{teo['name']}”尚未上传发证机构负责人电子签章"),
         "site_stamp": (site.get("stamp_key"), f"考核站点“{site['name']}”尚未上传考核站点负责人电子签章"),
     }
@@ -146,6 +150,8 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
                                  title=f"{rec['certificate_name']}（{rec['level']}）{rec['candidate_name']}")
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
+    if method == "electronic":       # sealed last: nothing may be drawn after the signature
+        pdf = sealing.sign(pdf, rec["teo_id"], lookup("orgs", rec["teo_id"])["seal_serial"])
     digest = hashlib.sha256(pdf).hexdigest()
     version = int(rec.get("pdf_version") or 0) + 1
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"

@@ -104,6 +104,9 @@ class Org(Entity, _Contact, discriminator="Org"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     seal_key = UnicodeAttribute(null=True)    # S3 key of the official e-seal image (PNG)
+    seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in Secrets Manager
+    seal_status = UnicodeAttribute(null=True) # active | revoked (absent: no e-seal yet)
+    seal_application = UnicodeAttribute(null=True)   # the latest application's id
 
 
 class College(Entity, _Contact, discriminator="College"):
@@ -211,6 +214,9 @@ class Record(Entity, discriminator="Record"):
     pdf_version = NumberAttribute(default=0)          # the current PDF's version; 0: none yet
     pdf_key = UnicodeAttribute(null=True)
     pdf_sha256 = UnicodeAttribute(null=True)
+    revoked = BooleanAttribute(default=False)         # a revoked certificate stays ISSUED and verifies as revoked
+    revoked_reason = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
@@ -312,3 +318,26 @@ class DownloadJob(Entity, discriminator="DownloadJob"):
     key = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     expires = NumberAttribute(null=True)     # TTL: the job record goes a day after the ZIP is made
+
+
+class PdfHash(Entity, discriminator="PdfHash"):
+    """pk PDFHASH#sha256: which record and version a certificate file is (verify by upload)."""
+    record_id = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+class SealApplication(Entity, discriminator="SealApplication"):
+    """An e-seal application (申请电子公章). pk SEALAPP#id; gsi1 SEALAPPS / submitted_at#id for the admin."""
+    id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    org_name = UnicodeAttribute()
+    legal_representative = UnicodeAttribute()
+    contact_name = UnicodeAttribute()
+    contact_phone = UnicodeAttribute()
+    seal_text = UnicodeAttribute()
+    status = UnicodeAttribute()               # submitted | approved | rejected
+    submitted_by = UnicodeAttribute()
+    submitted_at = UnicodeAttribute()
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)

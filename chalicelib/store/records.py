@@ -15,7 +15,7 @@ from typing import Iterable
 from ..domain.errors import Busy
 from ..domain.workflow import Status
 from .masterdata import to_dict
-from .models import AuditEvent, CertNumber, Entity, PdfVersion, Record, Sequence, SigningSession, TabCounter
+from .models import AuditEvent, CertNumber, Entity, PdfHash, PdfVersion, Record, Sequence, SigningSession, TabCounter
 from .tx import MAX_ITEMS, Tx, conditional, settle
 
 
@@ -239,6 +239,7 @@ def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
             tx.put(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version:04d}", record_id=rec["id"],
                                          version=version, key=it.pdf_key, sha256=it.sha256,
                                          method=rec.get("method") or "electronic", created_at=at))
+            tx.put(rec["id"], PdfHash(f"PDFHASH#{it.sha256}", "PDFHASH", record_id=rec["id"], version=version))
             if version > 1:
                 tx.update(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version - 1:04d}"),
                           [PdfVersion.superseded.set(True)])
@@ -257,7 +258,7 @@ def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
     done: list[str] = []
     lost: list[str] = []
     busy: list[str] = []
-    for chunk in _chunks(items, key=lambda i: i.record, per_record=5):
+    for chunk in _chunks(items, key=lambda i: i.record, per_record=6):
         try:
             ok, failed = settle(chunk, lambda i: i.record["id"], build)
         except Busy:
@@ -270,6 +271,16 @@ def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
 
 def versions(rec_id: str) -> list[dict]:
     return [to_dict(v) for v in PdfVersion.query(f"REC#{rec_id}", Entity.sk.startswith("PDF#"))]
+
+
+def by_pdf_hash(sha256: str) -> tuple[dict, int] | None:
+    """The record a certificate file belongs to, and which version it is."""
+    try:
+        item = PdfHash.get(f"PDFHASH#{sha256}", "PDFHASH")
+    except PdfHash.DoesNotExist:
+        return None
+    rec = get(item.record_id)
+    return (rec, int(item.version)) if rec else None
 
 
 def by_cert_no(cert_no: str) -> dict | None:

@@ -1,0 +1,68 @@
+"""E-seal applications and decisions, revocation, verification by upload, and the platform CA."""
+from chalice import Blueprint, Response
+
+from .. import sealing
+from ..domain.access import Role
+from ..services import certificates, eseal
+from . import schemas
+from .http import endpoint
+
+bp = Blueprint(__name__)
+
+_APPLY = schemas.obj({"legal_representative": {"type": "string", "minLength": 1, "maxLength": 50},
+                      "contact_name": {"type": "string", "minLength": 1, "maxLength": 50},
+                      "contact_phone": {"type": "string", "minLength": 1, "maxLength": 20},
+                      "seal_text": {"type": "string", "maxLength": 40}},
+                     ["legal_representative", "contact_name", "contact_phone"])
+_DECIDE = schemas.obj({"decision": {"enum": ["approve", "reject"]}, "reason": {"type": "string", "maxLength": 500},
+                       "seal_image_base64": {"type": "string", "maxLength": 1_500_000}}, ["decision"])
+
+
+def _client(request) -> str:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+
+
+@endpoint(bp, "/orgs/{org_id}/seal-application", "POST", summary="Apply for the TEO's e-seal (申请电子公章)",
+          tag="e-seal", roles=(Role.TEO,), body=_APPLY, status=201)
+def apply_for_seal(org_id, principal, body):
+    return eseal.apply(principal, org_id, body)
+
+
+@endpoint(bp, "/orgs/{org_id}/seal-application", summary="The TEO's latest application and its seal's status",
+          tag="e-seal", roles=(Role.TEO, Role.TEO_SIGNER, Role.ADMIN))
+def seal_application(org_id, principal):
+    return eseal.current(principal, org_id)
+
+
+@endpoint(bp, "/admin/seal-applications", summary="E-seal applications, newest first", tag="admin",
+          roles=(Role.ADMIN,))
+def seal_applications(principal):
+    return {"items": eseal.pending(principal)}
+
+
+@endpoint(bp, "/admin/seal-applications/{app_id}/decision", "POST", summary="Approve or reject an application",
+          tag="admin", roles=(Role.ADMIN,), body=_DECIDE, max_body=2 * 1024 * 1024)
+def decide_seal_application(app_id, principal, body):
+    return eseal.decide(principal, app_id, body["decision"], body.get("reason"), body.get("seal_image_base64"))
+
+
+@endpoint(bp, "/records/{record_id}/revoke", "POST", summary="Revoke an issued certificate", tag="issuance",
+          roles=(Role.TEO,), body=schemas.obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
+                                              ["reason"]))
+def revoke(record_id, principal, body):
+    return certificates.revoke(principal, record_id, body["reason"])
+
+
+@endpoint(bp, "/verify/pdf", "POST", summary="Verify a certificate PDF by upload", tag="verification",
+          public=True, body=schemas.obj({"pdf_base64": {"type": "string", "minLength": 1}}, ["pdf_base64"]),
+          max_body=7 * 1024 * 1024)
+def verify_pdf(body):
+    return certificates.verify_pdf(body["pdf_base64"], _client(bp.current_request))
+
+
+@endpoint(bp, "/ca.pem", summary="The platform CA certificate (PEM), to validate seals offline",
+          tag="verification", public=True)
+def ca_pem():
+    return Response(body=sealing.ca_pem(), status_code=200,
+                    headers={"Content-Type": "application/x-pem-file",
+                             "Content-Disposition": "attachment; filename=skillcert-ca.pem"})

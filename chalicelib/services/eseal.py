@@ -1,0 +1,107 @@
+"""E-seal applications (申请电子公章, F1): a TEO applies; the platform (admin) approves — the TEO then has
+its seal image and a signing key with a certificate under the platform CA — or rejects with a reason."""
+import base64
+import binascii
+import io
+import uuid
+
+from PIL import Image
+
+from .. import sealing
+from ..domain import masterdata as md
+from ..domain.access import Principal, Role
+from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..render import seal
+from ..store import masterdata as master
+from ..store.models import SealApplication
+from ..store.records import now_iso
+from . import masterdata, seals
+
+ACCEPTING_AUTHORITY = "SkillCert 证书签章平台（电子认证服务）"
+
+
+_FIELDS = ("id", "org_id", "org_name", "legal_representative", "contact_name", "contact_phone", "seal_text",
+           "status", "submitted_by", "submitted_at", "decided_by", "decided_at", "reason")
+
+
+def _view(app: dict) -> dict:
+    return {**{k: app.get(k) for k in _FIELDS}, "accepting_authority": ACCEPTING_AUTHORITY}
+
+
+def _get(app_id: str) -> dict | None:
+    try:
+        return master.to_dict(SealApplication.get(f"SEALAPP#{app_id}", "SEALAPP", consistent_read=True))
+    except SealApplication.DoesNotExist:
+        return None
+
+
+def apply(principal: Principal, org_id: str, body: dict) -> dict:
+    principal.require(Role.TEO)
+    org = masterdata.get_profile(principal, "orgs", org_id)
+    current = _get(org["seal_application"]) if org.get("seal_application") else None
+    if current and current["status"] == "submitted":
+        raise Conflict("已有一份申请正在受理中，请等待审核结果", code="application_pending")
+    try:
+        phone = md.mobile(body["contact_phone"])
+    except ValueError as exc:
+        raise InvalidInput(f"联系人手机号：{exc}", code="invalid_input", details={"field": "contact_phone"}) from None
+    app = {"id": uuid.uuid4().hex, "org_id": org_id, "org_name": org["name"],
+           "legal_representative": body["legal_representative"].strip(), "contact_name": body["contact_name"].strip(),
+           "contact_phone": phone, "seal_text": (body.get("seal_text") or org["name"]).strip(),
+           "status": "submitted", "submitted_by": principal.username, "submitted_at": now_iso()}
+    SealApplication(f"SEALAPP#{app['id']}", "SEALAPP", gsi1pk="SEALAPPS", gsi1sk=f"{app['submitted_at']}#{app['id']}",
+                    **app).save()
+    master.put("orgs", {**master.get("orgs", id=org_id), "seal_application": app["id"]})
+    return _view(app)
+
+
+def current(principal: Principal, org_id: str) -> dict:
+    """The TEO screen's view: its latest application and whether it holds an active e-seal."""
+    org = masterdata.get_profile(principal, "orgs", org_id)
+    app = _get(org["seal_application"]) if org.get("seal_application") else None
+    return {"application": _view(app) if app else None, "seal_status": org.get("seal_status") or "none",
+            "accepting_authority": ACCEPTING_AUTHORITY}
+
+
+def pending(principal: Principal) -> list[dict]:
+    principal.require(Role.ADMIN)
+    return [_view(master.to_dict(a)) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+
+
+def _seal_image(data_b64: str | None, text: str) -> bytes:
+    if not data_b64:
+        return seal.official_seal(text)
+    try:
+        data = base64.b64decode(data_b64, validate=True)
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format != "PNG" or img.mode not in ("RGBA", "LA") or abs(img.width - img.height) > img.width * 0.1:
+                raise ValueError
+    except (binascii.Error, ValueError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise InvalidInput("公章图片应为近似正方形、背景透明的PNG图片", code="invalid_seal_image") from None
+    return data
+
+
+def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
+           seal_image_base64: str | None) -> dict:
+    principal.require(Role.ADMIN)
+    app = _get(app_id)
+    if not app:
+        raise NotFound("申请不存在", code="application_not_found")
+    if app["status"] != "submitted":
+        raise Conflict("该申请已处理", code="application_decided")
+    fields = {"decided_by": principal.username, "decided_at": now_iso()}
+    if decision == "reject":
+        if not (reason or "").strip():
+            raise InvalidInput("请填写驳回理由", code="reason_required")
+        fields.update(status="rejected", reason=reason.strip())
+    else:
+        image = _seal_image(seal_image_base64, app["seal_text"])
+        issued = sealing.issue_seal(app["org_id"], app["org_name"])
+        seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"], seal_status="active")
+        fields.update(status="approved")
+    item = SealApplication(f"SEALAPP#{app_id}", "SEALAPP")
+    item.update(actions=[getattr(SealApplication, k).set(v) for k, v in fields.items()],
+                condition=SealApplication.status == "submitted", add_version_condition=False)
+    return _view({**app, **fields})
