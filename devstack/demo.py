@@ -218,7 +218,8 @@ ACCOUNTS = [(u, r, d) for u, r, _, d in USERS] + [("student", "candidate", "考�
 
 def _seals_and_issue() -> int:
     """中物联物流 applied for its e-seal and the admin approved it, and it has its stamp; 北京交通大学 and
-    北方工业大学 have their stamps. 中科信培 has not applied for an e-seal yet and 武汉体育学院 has no stamp, so issuing for them fails with a reason to act on.
+    北方工业大学 have their stamps. 中科信培 has not applied for an e-seal yet and 武汉体育学院 has no
+    stamp, so issuing for them fails with a reason to act on.
     The ready records of 北方工业大学 are issued (electronic, a few paper); the poller stamps them
     right after start, so the first screen shows 证书生成中 turning into 完成发放."""
     application = eseal.apply(Principal("teo", Role.TEO, TEO), TEO, {
