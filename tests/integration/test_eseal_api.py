@@ -1,0 +1,132 @@
+"""The e-seal: applications, approval, PAdES signatures on electronic certificates validated with pyHanko
+against the platform CA, verification by upload, revocation."""
+import base64
+import io
+
+from asn1crypto import pem
+from asn1crypto import x509 as ax509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from .conftest import assert_error
+from .signoff import fresh_plan, ready, wait_for
+from .test_issuance_api import fetch_pdf, issue
+
+
+def ca(api) -> ax509.Certificate:
+    r = api.get("/ca.pem")
+    assert r.status_code == 200 and r.text.startswith("-----BEGIN CERTIFICATE-----")
+    return ax509.Certificate.load(pem.unarmor(r.content)[2])
+
+
+def validate(pdf: bytes, root: ax509.Certificate):
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    assert len(reader.embedded_signatures) == 1
+    return validate_pdf_signature(reader.embedded_signatures[0], ValidationContext(trust_roots=[root]))
+
+
+def issued(api, method="electronic", sites=("bjtu",)) -> str:
+    plan = fresh_plan(api, per_site=1, sites=sites)
+    (rid,) = ready(api, plan)
+    issue(api, [rid], method)
+    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
+    return rid
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_electronic_certificates_carry_a_valid_seal_that_breaks_when_a_byte_changes(api):
+    root = ca(api)
+    _, pdf = fetch_pdf(api, issued(api))
+    status = validate(pdf, root)
+    assert status.bottom_line and status.intact and status.trusted
+    assert status.signing_cert.subject.native["organization_name"] == "中物联物流"
+    assert status.coverage.name == "ENTIRE_FILE"          # nothing was added after signing
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    signed_until = int(reader.embedded_signatures[0].sig_object["/ByteRange"][1])
+    tampered = bytearray(pdf)
+    tampered[signed_until // 2] ^= 0x01                    # one byte inside the signed range
+    assert not validate(bytes(tampered), root).intact
+
+
+def test_paper_certificates_are_not_signed(api):
+    _, pdf = fetch_pdf(api, issued(api, "paper"))
+    assert PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures == []
+
+
+def test_verify_by_upload_tells_genuine_superseded_altered_and_unknown(api):
+    rid = issued(api)
+    _, first = fetch_pdf(api, rid)
+    r = api.post("/verify/pdf", json={"pdf_base64": b64(first)}).json()
+    assert r["result"] == "genuine" and r["signature"]["intact"] and r["signature"]["trusted"]
+    assert r["certificate"]["status"] == "valid"
+    api.post("/records/reissue", as_="teo", json={"record_ids": [rid]})
+    issue(api, [rid])
+    wait_for(api, [rid], {"ISSUED"})
+    assert api.post("/verify/pdf", json={"pdf_base64": b64(first)}).json()["result"] == "superseded"
+    _, second = fetch_pdf(api, rid)
+    assert api.post("/verify/pdf", json={"pdf_base64": b64(second)}).json()["result"] == "genuine"
+    altered = bytearray(second)
+    index = altered.find(b"/Producer") if b"/Producer" in altered else len(altered) // 3
+    altered[index + 2] ^= 0x01
+    out = api.post("/verify/pdf", json={"pdf_base64": b64(bytes(altered))}).json()
+    assert out["result"] == "altered" and not out["signature"]["intact"]
+    unknown = api.post("/verify/pdf", json={"pdf_base64": b64(b"%PDF-1.4\n%fake\n%%EOF\n")}).json()
+    assert unknown["result"] == "unknown" and not unknown["signature"]["signed"]
+    assert_error(api.post("/verify/pdf", json={"pdf_base64": b64(b"not a pdf")}), 400, "not_a_pdf")
+
+
+def test_a_revoked_certificate_verifies_as_revoked(api):
+    rid = issued(api)
+    _, pdf = fetch_pdf(api, rid)
+    assert_error(api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": " "}), 400, "reason_required")
+    assert_error(api.post(f"/records/{rid}/revoke", as_="teo2", json={"reason": "x"}), 404)
+    r = api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "考试作弊，撤销证书"})
+    assert r.status_code == 200 and r.json()["status"] == "revoked"
+    out = api.post("/verify/pdf", json={"pdf_base64": b64(pdf)}).json()
+    assert out["result"] == "revoked" and out["certificate"]["revoked_reason"] == "考试作弊，撤销证书"
+    from chalicelib.store import records
+    rec = records.get(rid)
+    facts = api.get(f"/verify/{rec['cert_no']}?code={rec['verification_code']}").json()
+    assert facts["status"] == "revoked" and facts["status_label"] == "已撤销"
+    assert_error(api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "again"}), 409)
+    skipped = api.post("/records/reissue", as_="teo", json={"record_ids": [rid]}).json()
+    assert skipped["applied"] == [] and "撤销" in skipped["skipped"][0]["reason"]
+
+
+def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
+    # 中科信培 (the demo's teo2) has no e-seal: its issued records failed with that reason.
+    failed = api.get("/records?status=STAMP_FAILED", as_="teo2").json()["items"]
+    assert failed and "尚未取得电子公章" in failed[0]["reason"]
+    bad = {"legal_representative": "李华", "contact_name": "李华", "contact_phone": "12345"}
+    assert_error(api.post("/orgs/zkxp/seal-application", as_="teo2", json=bad), 400)
+    assert_error(api.post("/orgs/zkxp/seal-application", as_="teo", json={**bad, "contact_phone": "13911112222"}),
+                 404)
+    good = {**bad, "contact_phone": "13911112222", "seal_text": "中科信培教育科技有限公司"}
+    first = api.post("/orgs/zkxp/seal-application", as_="teo2", json=good)
+    assert first.status_code == 201 and first.json()["status"] == "submitted"
+    assert_error(api.post("/orgs/zkxp/seal-application", as_="teo2", json=good), 409, "application_pending")
+    listed = api.get("/admin/seal-applications", as_="admin").json()["items"]
+    assert first.json()["id"] in [a["id"] for a in listed]
+    path = f"/admin/seal-applications/{first.json()['id']}/decision"
+    assert_error(api.post(path, as_="admin", json={"decision": "reject"}), 400, "reason_required")
+    assert api.post(path, as_="admin", json={"decision": "reject", "reason": "法定代表人信息有误"}).json()[
+        "status"] == "rejected"
+    again = api.post("/orgs/zkxp/seal-application", as_="teo2", json=good).json()
+    assert api.get("/orgs/zkxp/seal-application", as_="teo2").json()["application"]["status"] == "submitted"
+    assert_error(api.post(f"/admin/seal-applications/{again['id']}/decision", as_="teo2",
+                          json={"decision": "approve"}), 403)
+    approved = api.post(f"/admin/seal-applications/{again['id']}/decision", as_="admin", json={"decision": "approve"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert api.get("/orgs/zkxp/seal-application", as_="teo2").json()["seal_status"] == "active"
+    ids = [r["id"] for r in failed]
+    assert sorted(api.post("/records/reissue", as_="teo2", json={"record_ids": ids}).json()["applied"]) == sorted(ids)
+    r = api.post("/records/issue", as_="teo2", json={"record_ids": ids, "method": "electronic"})
+    assert r.status_code == 202
+    assert wait_for(api, ids, {"ISSUED", "STAMP_FAILED"}, as_="teo2") == {i: "ISSUED" for i in ids}
+    _, pdf = fetch_pdf(api, ids[0], as_="teo2")
+    status = validate(pdf, ca(api))
+    assert status.bottom_line and status.signing_cert.subject.native["organization_name"] == "中科信培教育科技"
