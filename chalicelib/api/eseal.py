@@ -46,6 +46,13 @@ def decide_seal_application(app_id, principal, body):
     return eseal.decide(principal, app_id, body["decision"], body.get("reason"), body.get("seal_image_base64"))
 
 
+@endpoint(bp, "/admin/orgs/{org_id}/seal/revoke", "POST", summary="Withdraw a TEO's e-seal", tag="admin",
+          roles=(Role.ADMIN,), body=schemas.obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
+                                                ["reason"]))
+def revoke_seal(org_id, principal, body):
+    return eseal.revoke_seal(principal, org_id, body["reason"])
+
+
 @endpoint(bp, "/records/{record_id}/revoke", "POST", summary="Revoke an issued certificate", tag="issuance",
           roles=(Role.TEO,), body=schemas.obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
                                               ["reason"]))

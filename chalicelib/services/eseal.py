@@ -105,3 +105,18 @@ def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
     item.update(actions=[getattr(SealApplication, k).set(v) for k, v in fields.items()],
                 condition=SealApplication.status == "submitted", add_version_condition=False)
     return _view({**app, **fields})
+
+
+def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
+    """The platform withdraws a TEO's e-seal (a lost key, say): its electronic certificates stop being
+    stamped, with that reason, until it applies again and is approved."""
+    principal.require(Role.ADMIN)
+    org = master.get("orgs", id=org_id)
+    if not org:
+        raise NotFound("机构不存在", code="org_not_found")
+    if org.get("seal_status") != "active":
+        raise Conflict("该机构没有生效中的电子公章", code="no_active_seal")
+    if not (reason or "").strip():
+        raise InvalidInput("请填写吊销原因", code="reason_required")
+    master.put("orgs", {**org, "seal_status": "revoked"})
+    return {"org_id": org_id, "seal_status": "revoked", "reason": reason.strip()}

@@ -130,3 +130,18 @@ def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
     _, pdf = fetch_pdf(api, ids[0], as_="teo2")
     status = validate(pdf, ca(api))
     assert status.bottom_line and status.signing_cert.subject.native["organization_name"] == "中科信培教育科技"
+
+
+def test_a_withdrawn_seal_stops_electronic_stamping_with_that_reason(api):
+    from chalicelib.store import masterdata
+    org = masterdata.get("orgs", id="zwl")
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    (rid,) = ready(api, plan)
+    assert_error(api.post("/admin/orgs/zwl/seal/revoke", as_="teo", json={"reason": "密钥遗失"}), 403)
+    assert api.post("/admin/orgs/zwl/seal/revoke", as_="admin", json={"reason": "密钥遗失"}).status_code == 200
+    try:
+        issue(api, [rid])
+        assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
+        assert "吊销" in api.get(f"/records/{rid}", as_="teo").json()["reason"]
+    finally:
+        masterdata.put("orgs", org)          # the other tests' TEO keeps its seal
