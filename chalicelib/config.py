@@ -32,6 +32,11 @@ def region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "cn-north-1"
 
 
+def verify_limit() -> int:
+    """Public verification attempts per client address per minute: enough for people, not for guessing."""
+    return int(_get("SKILLCERT_VERIFY_LIMIT", "30"))
+
+
 def secret_prefix() -> str:
     """Where signing keys live in Secrets Manager: ``<prefix>/ca``, ``<prefix>/seal/<org>/<serial>``."""
     return _get("SKILLCERT_SECRET_PREFIX", "skillcert/local")

@@ -8,6 +8,7 @@ import zipfile
 from typing import Any, Iterable
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .domain.errors import InvalidInput, TooLarge
 
@@ -66,9 +67,12 @@ def _rows(book, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that would start a formula is prefixed with an apostrophe, so it stays text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Text that would start a formula is prefixed with an apostrophe, so it stays text; control
+    characters, which xlsx cannot hold, are dropped."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

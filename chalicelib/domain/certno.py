@@ -9,7 +9,7 @@ import secrets
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _M = 36
-_SHAPE = re.compile(r"^SC\d{14}[0-9A-Z]$")
+_SHAPE = re.compile(r"^SC[0-9]{14}[0-9A-Z]$")
 
 
 def _fold(text: str) -> int:
@@ -32,7 +32,7 @@ def make(year: int, sequence: int) -> str:
 
 
 def normalize(text: str | None) -> str:
-    return re.sub(r"[\s-]", "", (text or "")).upper()
+    return re.sub(r"[\s-]", "", (text or "")).upper()[:40]
 
 
 def is_valid(cert_no: str | None) -> bool:

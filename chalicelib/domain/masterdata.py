@@ -5,6 +5,7 @@ refuse exactly the same values. Checks that need the store (does the referenced 
 service's; everything that can be decided from the row alone is here.
 """
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,6 +30,8 @@ def _text(value: Any, *, max_len: int = 100) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        raise ValueError("不能包含控制字符")
     if len(text) > max_len:
         raise ValueError(f"不能超过{max_len}个字符")
     return text

@@ -3,7 +3,7 @@ checked and, for every refusal, what exactly is wrong and how to fix it. Pure: P
 import io
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from .errors import InvalidInput, TooLarge
 
@@ -25,6 +25,7 @@ class Shape:
 
 RECT = Shape("长方形", 140, 50, 0.25)       # 发证机构负责人 (TEO)
 SQUARE = Shape("正方形", 95, 95, 0.10)       # 考核站点负责人 (college)
+SEAL = Shape("圆形公章（正方形画布）", 240, 240, 0.10)
 
 
 def _refuse(message: str, code: str) -> InvalidInput:
@@ -56,7 +57,7 @@ def check(data: bytes, shape: Shape) -> tuple[int, int]:
         raise
     except Image.DecompressionBombError:
         raise _refuse(f"图片像素尺寸过大，请缩小到{shape.describe()}附近", "stamp_too_many_pixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except Exception:      # Pillow fails on damaged files in many ways (IndexError for an empty IDAT, ...)
         raise _refuse("图片文件已损坏，无法读取，请重新导出PNG后上传", "stamp_corrupt") from None
     if rgba is None:
         raise _refuse("图片没有透明通道（Alpha），请导出为“透明背景”的PNG", "stamp_no_alpha")

@@ -1,4 +1,4 @@
-"""Render a certificate PDF from a template's layout (``templates/<name>/layout.json``) with reportlab.
+"""Render a certificate PDF from a template's layout (``chalicelib/templates/<name>/layout.json``).
 
 The layout is data: frames, texts with ``{field}`` placeholders, image slots for the seal and the two
 responsible persons' stamps, and the verification QR code. Elements may be limited to one issuing method
@@ -19,7 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 from . import text
 
 rl_config.useA85 = 0          # raw binary streams: 3x faster, smaller files
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+# Inside chalicelib/: Chalice packages nothing else into the Lambda function.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SLOTS = ("seal", "teo_stamp", "site_stamp")
 
 

@@ -4,8 +4,9 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 
-from .. import files, sealing
+from .. import config, files, sealing
 from ..domain import certno, idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge, TooManyRequests
@@ -14,8 +15,10 @@ from ..store import records as store
 from ..store import throttle
 from . import records
 
-VERIFY_LIMIT = 30            # attempts per client address per minute: enough for people, not for guessing
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
+
+
+_UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
 
 
 def _record_for(principal: Principal, rec_id: str) -> dict:
@@ -31,7 +34,7 @@ def download(principal: Principal, rec_id: str) -> dict:
     rec = _record_for(principal, rec_id)
     if rec["status"] != Status.ISSUED.value or not rec.get("pdf_key"):
         raise NotFound("该记录还没有可下载的证书", code="certificate_not_ready")
-    name = f"{rec['cert_no']}-{rec['candidate_name']}.pdf"
+    name = f"{rec['cert_no']}-{_UNSAFE_IN_NAMES.sub('', rec['candidate_name'])}.pdf"
     return {"url": files.link(rec["pdf_key"], filename=name), "sha256": rec["pdf_sha256"],
             "version": int(rec["pdf_version"]), "cert_no": rec["cert_no"], "method": rec.get("method"),
             "expires_in": files.LINK_SECONDS}
@@ -62,7 +65,7 @@ def public_facts(rec: dict) -> dict:
 
 
 def _throttle(client: str) -> None:
-    if not throttle.allow(f"verify#{client}", VERIFY_LIMIT, 60):
+    if not throttle.allow(f"verify#{client}", config.verify_limit(), 60):
         raise TooManyRequests("查询过于频繁，请一分钟后再试", code="too_many_requests")
 
 
@@ -70,24 +73,34 @@ def _lookup(cert_no: str) -> dict | None:
     number = certno.normalize(cert_no)
     if not certno.is_valid(number):
         raise InvalidInput("证书编号有误：请核对后重新输入（末位为校验位）", code="invalid_cert_no")
-    return store.by_cert_no(number)
+    return store.by_cert_no(number)     # reads the number's item, then its record (or a dummy: see there)
+
+
+def _same(stored: str | None, given: str | None) -> bool:
+    """Constant-time comparison of any text, however odd (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest((stored or "").encode(), (given or "").strip().upper()[:64].encode())
+
+
+def _matching(cert_no: str, secret_of, given: str) -> dict:
+    """The record when number and secret both match; otherwise one 404, whichever half was wrong, after
+    the same reads either way, so neither the answer nor its timing tells a number exists."""
+    rec = _lookup(cert_no)
+    if not _same(secret_of(rec) if rec else _NOBODY, given) or not rec:
+        raise NotFound(_NOT_FOUND, code="certificate_not_found")
+    return rec
+
+
+_NOBODY = "-" * 18
 
 
 def verify_by_id(cert_no: str, id_no: str, client: str) -> dict:
     _throttle(client)
-    rec = _lookup(cert_no)
-    # One answer for a wrong number and a wrong ID number: the response never tells which half was wrong.
-    if not rec or not hmac.compare_digest(idcard.normalize(rec["id_number"]), idcard.normalize(id_no)):
-        raise NotFound(_NOT_FOUND, code="certificate_not_found")
-    return public_facts(rec)
+    return public_facts(_matching(cert_no, lambda r: idcard.normalize(r["id_number"]), idcard.normalize(id_no)))
 
 
 def verify_by_code(cert_no: str, code: str, client: str) -> dict:
     _throttle(client)
-    rec = _lookup(cert_no)
-    if not rec or not hmac.compare_digest(rec.get("verification_code") or "", (code or "").strip().upper()):
-        raise NotFound(_NOT_FOUND, code="certificate_not_found")
-    return public_facts(rec)
+    return public_facts(_matching(cert_no, lambda r: r.get("verification_code"), code))
 
 
 MAX_PDF_BYTES = 5 * 1024 * 1024

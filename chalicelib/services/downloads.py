@@ -61,7 +61,7 @@ def build(job_id: str) -> None:
     rows = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for n, rec in enumerate(sorted(recs, key=lambda r: r["cert_no"]), start=1):
-            name = f"{rec['cert_no']}-{rec['candidate_name']}.pdf"
+            name = f"{rec['cert_no']}.pdf"      # names of people stay in the manifest, never in paths
             archive.writestr(name, files.read(rec["pdf_key"]))
             rows.append([rec["cert_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
                          rec["certificate_name"], rec["level"],

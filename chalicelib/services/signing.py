@@ -16,7 +16,7 @@ import uuid
 
 import qrcode
 import qrcode.image.svg
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from .. import config, files
 from ..domain.access import Principal, Role
@@ -115,7 +115,9 @@ def _signature(png_base64: str) -> bytes:
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
             ink = _ink(img.convert("RGBA"))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except TooLarge:
+        raise
+    except Exception:      # Pillow fails on damaged files in many ways
         raise InvalidInput("签名图片已损坏，请重新签字", code="invalid_signature") from None
     if ink < MIN_INK_PIXELS:
         raise InvalidInput("未检测到签名笔迹，请在签名区域手写签名后再提交", code="blank_signature")

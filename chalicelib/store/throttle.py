@@ -7,6 +7,8 @@ from .tx import conditional
 
 def allow(key: str, limit: int, window_seconds: int, now: float | None = None) -> bool:
     """Count one attempt for ``key``; False once ``limit`` attempts were made in the current window."""
+    if limit <= 0:
+        return False
     now = time.time() if now is None else now
     window = int(now // window_seconds)
     item = Throttle(f"THROTTLE#{key}#{window}", "THROTTLE")

@@ -54,7 +54,11 @@ def test_chalice_package_yields_a_complete_template(packaged):
     variables = res["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["SKILLCERT_TABLE"] == {"Ref": "SkillCertTable"}
     assert "UNAUTHORIZED" in res["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
-    assert (packaged / "deployment.zip").stat().st_size > 0
+    import zipfile
+    names = set(zipfile.ZipFile(packaged / "deployment.zip").namelist())
+    # What the worker reads at run time must be inside the function's package.
+    assert {"chalicelib/templates/default/layout.json", "chalicelib/render/fonts/wqy-zenhei-subset.ttf",
+            "chalicelib/render/fonts/HanaMinB-extb.ttf"} <= names
 
 
 def test_cfn_lint_passes(packaged):

@@ -204,9 +204,16 @@ def test_public_verification_by_number_and_id_and_by_qr_code(api):
 
 
 def test_verification_is_throttled(api, monkeypatch):
-    from chalicelib.services import certificates
-    monkeypatch.setattr(certificates, "VERIFY_LIMIT", 0)
-    assert_error(api.get(f"/verify?cert_no={certno.make(2026, 1)}&id_no=11010519491231002X"), 429)
+    import uuid
+
+    from chalicelib.store import throttle
+    key, now = f"test#{uuid.uuid4().hex}", 1_800_000_000.0
+    assert all(throttle.allow(key, 30, 60, now=now + i) for i in range(30))     # 30 in one minute pass
+    assert not throttle.allow(key, 30, 60, now=now + 31)                         # the 31st does not
+    assert throttle.allow(key, 30, 60, now=now + 60)                             # the next minute does
+    monkeypatch.setenv("SKILLCERT_VERIFY_LIMIT", "0")
+    err = assert_error(api.get(f"/verify?cert_no={certno.make(2026, 1)}&id_no=11010519491231002X"), 429)
+    assert "频繁" in err["message"]
 
 
 def test_the_candidate_sees_and_downloads_only_their_own_certificates(api):
@@ -233,7 +240,8 @@ def test_the_printed_qr_code_scans_to_the_verification_link(api, running, tmp_pa
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
     (rid,) = ready(api, plan)
     issue(api, [rid])
-    wait_for(api, [rid], {"ISSUED"})
+    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}, \
+        api.get(f"/records/{rid}", as_="teo").json()["reason"]
     _, pdf = fetch_pdf(api, rid)
     (tmp_path / "cert.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "200", str(tmp_path / "cert.pdf"), str(tmp_path / "page")], check=True)
@@ -278,3 +286,14 @@ def test_a_worker_that_keeps_crashing_sends_the_job_to_the_dead_letter_queue_whi
     issue(api, ids)
     assert wait_for(api, ids, {"STAMP_FAILED", "ISSUED"}, timeout=60) == {i: "STAMP_FAILED" for i in ids}
     assert api.get(f"/records/{ids[0]}", as_="teo").json()["reason"] == "多次重试仍未完成盖章，请重新发放"
+
+
+def test_odd_input_to_verification_is_a_clean_404_or_400(api):
+    from chalicelib.store import records
+    issued = api.get("/records?status=ISSUED", as_="teo").json()["items"][0]
+    no = records.get(issued["id"])["cert_no"]
+    unknown = certno.make(2026, 9_999_999_998)
+    for cert, id_no in ((no, "张"), (unknown, "张"), (no, "é" * 500), (no, "")):
+        assert_error(api.get("/verify", params={"cert_no": cert, "id_no": id_no}), 404, "certificate_not_found")
+    assert_error(api.get(f"/verify/{no}", params={"code": "é"}), 404)
+    assert_error(api.get("/verify", params={"cert_no": "SC٢٠٢٦00000000017", "id_no": "1"}), 400, "invalid_cert_no")
