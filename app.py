@@ -1,9 +1,9 @@
 """SkillCert: wiring only. Routes live in chalicelib/api (one blueprint per area)."""
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib import queue
 from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, records, signing, stamps
-from chalicelib.services import jobs
+from chalicelib.services import jobs, stamping
 
 app = Chalice(app_name="skillcert")
 
@@ -27,3 +27,8 @@ def run_jobs(event):
 @app.on_sqs_message(queue=queue.dead_letter_queue_name(), batch_size=10)
 def fail_dead_letters(event):
     return jobs.handle_dead_letters(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def sweep_stuck_certificates(event):
+    stamping.sweep()

@@ -28,8 +28,15 @@ def put(key: str, data: bytes, content_type: str, metadata: dict[str, str] | Non
                          Metadata={k: quote(v) for k, v in (metadata or {}).items()})
 
 
+class Missing(LookupError):
+    """No object under that key."""
+
+
 def read(key: str) -> bytes:
-    return _client().get_object(Bucket=config.bucket_name(), Key=key)["Body"].read()
+    try:
+        return _client().get_object(Bucket=config.bucket_name(), Key=key)["Body"].read()
+    except _client().exceptions.NoSuchKey:
+        raise Missing(key) from None
 
 
 def link(key: str, filename: str | None = None, seconds: int = LINK_SECONDS) -> str:

@@ -62,7 +62,8 @@ def resources(stage: str) -> dict:
              "SKILLCERT_QUEUE": {"Fn::GetAtt": ["StampingQueue", "QueueName"]},
              "SKILLCERT_TOKEN_SECRET_ARN": {"Ref": "TokenSecret"}}
     functions = {name: {"Properties": {"Environment": {"Variables": names}}}
-                 for name in ("APIHandler", "RunJobs", "FailDeadLetters", "TokenAuthorizer")}
+                 for name in ("APIHandler", "RunJobs", "FailDeadLetters", "SweepStuckCertificates",
+                              "TokenAuthorizer")}
     # RunJobs depends on the queue through its SKILLCERT_QUEUE variable; the DLQ handler needs it said.
     functions["RunJobs"]["Properties"]["Events"] = {"RunJobsSqsEventSource": {"Properties": {
         "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}

@@ -1,4 +1,5 @@
-"""Delivers SQS messages to the app's ``@app.on_sqs_message`` handlers, as the Lambda event source would.
+"""Delivers SQS messages to the app's ``@app.on_sqs_message`` handlers, as the Lambda event source would,
+and runs its ``@app.schedule(Rate(...))`` handlers at their rate, as EventBridge would.
 
 ``chalice local`` has no SQS event source. This thread long-polls each handler's queue, calls the same
 handler function Lambda calls with the same event shape, and deletes only the messages that succeeded: a
@@ -7,10 +8,11 @@ queue and comes back after its visibility timeout (and ends in the dead-letter q
 """
 import logging
 import threading
+import time
 import uuid
 
 import boto3
-from chalice.app import SQSEventConfig
+from chalice.app import Rate, ScheduledEventConfig, SQSEventConfig
 
 log = logging.getLogger("skillcert.poller")
 
@@ -43,7 +45,14 @@ class SqsPoller(threading.Thread):
 
     def run(self) -> None:
         sources = [(s, self._sqs.get_queue_url(QueueName=s.queue)["QueueUrl"]) for s in self.sources()]
+        schedules = {s.name: (s, time.monotonic() + _seconds(s.schedule_expression))
+                     for s in self._app.event_sources if isinstance(s, ScheduledEventConfig)
+                     and isinstance(s.schedule_expression, Rate)}
         while not self._halt.is_set():
+            for name, (schedule, due) in list(schedules.items()):
+                if time.monotonic() >= due:
+                    self._run_schedule(schedule)
+                    schedules[name] = (schedule, time.monotonic() + _seconds(schedule.schedule_expression))
             if not sources:
                 self._halt.wait(self._wait)
             for source, url in sources:
@@ -51,6 +60,15 @@ class SqsPoller(threading.Thread):
                     self.poll_once(source, url)
                 except Exception:  # keep delivering; the message stays on the queue for a retry
                     log.exception("SQS delivery to %s failed", source.name)
+
+    def _run_schedule(self, schedule: ScheduledEventConfig) -> None:
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "000000000000", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                 "region": self._sqs.meta.region_name, "resources": [], "detail": {}}
+        try:
+            self._app.handler_map[schedule.name](event, _Context(schedule.name))
+        except Exception:
+            log.exception("scheduled handler %s failed", schedule.name)
 
     def poll_once(self, source: SQSEventConfig, url: str) -> int:
         """Receive one batch, run the handler, delete what succeeded. Returns the number delivered."""
@@ -78,3 +96,7 @@ class SqsPoller(threading.Thread):
             self._sqs.delete_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
         return len(messages)
+
+
+def _seconds(rate: Rate) -> int:
+    return rate.value * {Rate.MINUTES: 60, Rate.HOURS: 3600, Rate.DAYS: 86400}[rate.unit]

@@ -51,7 +51,7 @@ def _fail_unqueued(principal: Principal, jobs: list[dict]) -> None:
     changes = [store.Change(current[j["id"]], Status.STAMP_FAILED.value, {"reason": "任务排队失败，请重新发放"},
                             _event(principal, Action.STAMP_FAIL, reason="任务排队失败"))
                for j in jobs if current.get(j["id"], {}).get("version") == j["version"]]
-    store.apply(changes)
+    store.apply(changes)     # what stays GENERATING even so, the scheduled sweep fails
 
 
 def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import uuid
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
@@ -22,6 +23,7 @@ from ..store import masterdata as master
 from ..store import records as store
 
 log = Logger(service="skillcert")
+BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
 SYSTEM = {"actor": "system", "role": "worker", "org_id": None}
 
@@ -36,7 +38,21 @@ class RetryLater(Exception):
 
 def give_up(jobs: list[dict]) -> None:
     """For jobs in the dead-letter queue: whatever is still GENERATING at that version ends STAMP_FAILED."""
-    _fail([(rec, "多次重试仍未完成盖章，请重新发放") for rec in _pending(jobs)])
+    if not _fail([(rec, "多次重试仍未完成盖章，请重新发放") for rec in _pending(jobs)]):
+        raise RetryLater("the table stayed busy")        # the dead letter comes back; nothing is dropped
+
+
+def sweep(older_than_minutes: int = 30) -> int:
+    """The safety net (run on a schedule): a record GENERATING for longer than any delivery could take
+    lost its job somehow (the API died between its transaction and SQS, say); it ends STAMP_FAILED."""
+    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=older_than_minutes)).isoformat()
+    stuck = []
+    for org in master.list_all("orgs"):
+        listed = store.tab("teo", org["id"], Status.GENERATING.value)
+        stuck += [r for r in store.get_many(r["id"] for r in listed)
+                  if r["status"] == Status.GENERATING.value and (r.get("updated_at") or r["created_at"]) < cutoff]
+    _fail([(rec, "证书生成超时，请重新发放") for rec in stuck])
+    return len(stuck)
 
 
 def _pending(jobs: list[dict]) -> list[dict]:
@@ -66,25 +82,32 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
             if not last_try:
                 raise RetryLater(str(exc)) from exc
             failed.append((rec, f"多次重试仍失败：{exc}"))
-    done, _, busy = store.mark_issued(made)
-    if busy:
-        if not last_try:
-            raise RetryLater("the table stayed busy")
-        failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
-    _fail(failed)
+    done, lost, busy = store.mark_issued(made)
+    if busy and not last_try:
+        raise RetryLater("the table stayed busy")
+    failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
+    # Lost: the record moved on (a repeated delivery won), or its new number was taken: if it is still
+    # GENERATING at this job's version, it is the latter, and it must not wait forever.
+    lost_jobs = [{"id": i.record["id"], "version": i.record["version"]} for i in made if i.record["id"] in lost]
+    failed += [(rec, "证书编号冲突，请重新发放") for rec in _pending(lost_jobs)]
+    if not _fail(failed):
+        raise RetryLater("the table stayed busy")
     log.info("stamped", extra={"issued": len(done), "failed": len(failed)})
 
 
-def _fail(failed: list[tuple[dict, str]]) -> None:
+def _fail(failed: list[tuple[dict, str]]) -> bool:
+    """GENERATING → STAMP_FAILED with the reason; False when the table was too busy to take them all."""
     at = store.now_iso()
-    store.apply([store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
-                              {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason, "at": at})
-                 for rec, reason in failed])
+    _, _, busy = store.apply([store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
+                                           {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason,
+                                            "at": at})
+                              for rec, reason in failed])
+    return not busy
 
 
 def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
     """(number, verification code, award date, new?) per record: kept from the first issue, or new."""
-    today = dt.date.today()
+    today = dt.datetime.now(BEIJING).date()     # the award date people read, not the server's UTC date
     fresh = [r for r in todo if not r.get("cert_no")]
     sequence = iter(store.allocate(f"CERTNO#{today.year}", len(fresh))) if fresh else iter(())
     out = {}
@@ -99,7 +122,10 @@ def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
 
 @functools.lru_cache(maxsize=256)
 def _image(key: str) -> bytes:
-    return files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
+    try:
+        return files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
+    except files.Missing:
+        raise Unstampable("签章图片文件缺失，请重新上传电子签章") from None
 
 
 def _org(lookup, kind: str, org_id: str) -> dict:
@@ -151,7 +177,13 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
-        pdf = sealing.sign(pdf, rec["teo_id"], lookup("orgs", rec["teo_id"])["seal_serial"])
+        serial = lookup("orgs", rec["teo_id"]).get("seal_serial")
+        try:
+            if not serial:
+                raise LookupError
+            pdf = sealing.sign(pdf, rec["teo_id"], serial)
+        except LookupError:
+            raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()
     version = int(rec.get("pdf_version") or 0) + 1
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"

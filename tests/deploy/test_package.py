@@ -51,8 +51,10 @@ def test_chalice_package_yields_a_complete_template(packaged):
     bucket = res["FilesBucket"]["Properties"]
     assert bucket["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
     assert bucket["BucketEncryption"]
-    variables = res["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert variables["SKILLCERT_TABLE"] == {"Ref": "SkillCertTable"}
+    functions = [name for name, r in res.items() if r["Type"] == "AWS::Serverless::Function"]
+    assert "SweepStuckCertificates" in functions
+    for name in functions:      # every function reaches the stack's own table, bucket and queue
+        assert res[name]["Properties"]["Environment"]["Variables"]["SKILLCERT_TABLE"] == {"Ref": "SkillCertTable"}
     assert "UNAUTHORIZED" in res["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
     import zipfile
     names = set(zipfile.ZipFile(packaged / "deployment.zip").namelist())

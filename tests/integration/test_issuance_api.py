@@ -297,3 +297,17 @@ def test_odd_input_to_verification_is_a_clean_404_or_400(api):
         assert_error(api.get("/verify", params={"cert_no": cert, "id_no": id_no}), 404, "certificate_not_found")
     assert_error(api.get(f"/verify/{no}", params={"code": "é"}), 404)
     assert_error(api.get("/verify", params={"cert_no": "SC٢٠٢٦00000000017", "id_no": "1"}), 400, "invalid_cert_no")
+
+
+def test_a_record_whose_job_was_lost_is_swept_to_stamp_failed(api, monkeypatch):
+    from chalicelib import queue
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    (rid,) = ready(api, plan)
+    monkeypatch.setattr(queue, "send", lambda bodies: [])     # "sent", but nothing reached SQS
+    issue(api, [rid])
+    monkeypatch.undo()
+    assert api.get(f"/records/{rid}", as_="teo").json()["status"] == "GENERATING"
+    assert stamping.sweep(older_than_minutes=30) == 0           # too young to be given up on
+    assert stamping.sweep(older_than_minutes=0) >= 1
+    record = api.get(f"/records/{rid}", as_="teo").json()
+    assert record["status"] == "STAMP_FAILED" and record["reason"] == "证书生成超时，请重新发放"
