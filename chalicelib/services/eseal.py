@@ -2,6 +2,7 @@
 its seal image and a signing key with a certificate under the platform CA — or rejects with a reason."""
 import base64
 import binascii
+import re
 import uuid
 
 from .. import sealing
@@ -13,6 +14,7 @@ from ..render import seal
 from ..store import masterdata as master
 from ..store.models import SealApplication
 from ..store.records import now_iso
+from ..store.tx import conditional
 from . import masterdata, seals
 
 ACCEPTING_AUTHORITY = "SkillCert 证书签章平台（电子认证服务）"
@@ -27,6 +29,8 @@ def _view(app: dict) -> dict:
 
 
 def _get(app_id: str) -> dict | None:
+    if not re.match(r"^[0-9a-f]{32}$", app_id or ""):
+        return None
     try:
         return master.to_dict(SealApplication.get(f"SEALAPP#{app_id}", "SEALAPP", consistent_read=True))
     except SealApplication.DoesNotExist:
@@ -39,8 +43,14 @@ def apply(principal: Principal, org_id: str, body: dict) -> dict:
     current = _get(org["seal_application"]) if org.get("seal_application") else None
     if current and current["status"] == "submitted":
         raise Conflict("已有一份申请正在受理中，请等待审核结果", code="application_pending")
+    body = {k: v.strip() if isinstance(v, str) else v for k, v in body.items()}
+    for key, title in (("legal_representative", "法定代表人"), ("contact_name", "联系人")):
+        if not body.get(key):
+            raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     try:
         phone = md.mobile(body["contact_phone"])
+        if not phone:
+            raise ValueError("不能为空")
     except ValueError as exc:
         raise InvalidInput(f"联系人手机号：{exc}", code="invalid_input", details={"field": "contact_phone"}) from None
     app = {"id": uuid.uuid4().hex, "org_id": org_id, "org_name": org["name"],
@@ -49,7 +59,7 @@ def apply(principal: Principal, org_id: str, body: dict) -> dict:
            "status": "submitted", "submitted_by": principal.username, "submitted_at": now_iso()}
     SealApplication(f"SEALAPP#{app['id']}", "SEALAPP", gsi1pk="SEALAPPS", gsi1sk=f"{app['submitted_at']}#{app['id']}",
                     **app).save()
-    master.put("orgs", {**master.get("orgs", id=org_id), "seal_application": app["id"]})
+    master.set_fields("orgs", {"id": org_id}, seal_application=app["id"])
     return _view(app)
 
 
@@ -84,22 +94,33 @@ def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
     app = _get(app_id)
     if not app:
         raise NotFound("申请不存在", code="application_not_found")
-    if app["status"] != "submitted":
+    if decision == "reject" and not (reason or "").strip():
+        raise InvalidInput("请填写驳回理由", code="reason_required")
+    image = _seal_image(seal_image_base64, app["seal_text"]) if decision == "approve" else None
+    # Claim the application first: of two decisions at once, exactly one goes on to act.
+    if not _move(app_id, "submitted", "deciding", decided_by=principal.username):
         raise Conflict("该申请已处理", code="application_decided")
     fields = {"decided_by": principal.username, "decided_at": now_iso()}
-    if decision == "reject":
-        if not (reason or "").strip():
-            raise InvalidInput("请填写驳回理由", code="reason_required")
-        fields.update(status="rejected", reason=reason.strip())
-    else:
-        image = _seal_image(seal_image_base64, app["seal_text"])
-        issued = sealing.issue_seal(app["org_id"], app["org_name"])
-        seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"], seal_status="active")
-        fields.update(status="approved")
+    try:
+        if decision == "reject":
+            fields.update(status="rejected", reason=reason.strip())
+        else:
+            issued = sealing.issue_seal(app["org_id"], app["org_name"])
+            seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"],
+                              seal_status="active")
+            fields.update(status="approved")
+    except Exception:
+        _move(app_id, "deciding", "submitted")          # give it back to be decided again
+        raise
+    _move(app_id, "deciding", fields.pop("status"), **fields)
+    return _view({**app, **fields, "status": "rejected" if decision == "reject" else "approved"})
+
+
+def _move(app_id: str, expected: str, status: str, **fields) -> bool:
     item = SealApplication(f"SEALAPP#{app_id}", "SEALAPP")
-    item.update(actions=[getattr(SealApplication, k).set(v) for k, v in fields.items()],
-                condition=SealApplication.status == "submitted", add_version_condition=False)
-    return _view({**app, **fields})
+    actions = [SealApplication.status.set(status)] + [getattr(SealApplication, k).set(v) for k, v in fields.items()]
+    return conditional(lambda: item.update(actions=actions, condition=SealApplication.status == expected,
+                                           add_version_condition=False))
 
 
 def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
@@ -113,5 +134,5 @@ def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
         raise Conflict("该机构没有生效中的电子公章", code="no_active_seal")
     if not (reason or "").strip():
         raise InvalidInput("请填写吊销原因", code="reason_required")
-    master.put("orgs", {**org, "seal_status": "revoked"})
+    master.set_fields("orgs", {"id": org_id}, seal_status="revoked")
     return {"org_id": org_id, "seal_status": "revoked", "reason": reason.strip()}

@@ -103,7 +103,7 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
             title = {f.key: f.title for f in md.KINDS[kind]}[key]
             raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     clean = md.parse_row(kind, candidate)
-    store.put(kind, {**row, **clean})
+    store.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
     return store.get(kind, id=org_id)
 
 

@@ -77,6 +77,16 @@ def put(kind: str, row: dict) -> None:
     build(kind, row).save()
 
 
+def set_fields(kind: str, natural_key: dict, **fields) -> None:
+    """Change only these attributes of an existing row (an UpdateItem, not a whole-row put), so writers of
+    different fields — a stamp upload, a seal decision, a contact edit — never undo each other."""
+    spec = KINDS[kind]
+    item = spec.model(*spec.primary(natural_key))
+    actions = [getattr(spec.model, k).remove() if v is None else getattr(spec.model, k).set(v)
+               for k, v in fields.items()]
+    item.update(actions=actions, condition=Entity.pk.exists(), add_version_condition=False)
+
+
 def put_new(kind: str, row: dict) -> bool:
     """Create the row unless its key exists; False when it does."""
     return conditional(lambda: build(kind, row).save(condition=Entity.pk.does_not_exist()))

@@ -145,3 +145,38 @@ def test_a_withdrawn_seal_stops_electronic_stamping_with_that_reason(api):
         assert "吊销" in api.get(f"/records/{rid}", as_="teo").json()["reason"]
     finally:
         masterdata.put("orgs", org)          # the other tests' TEO keeps its seal
+
+
+def test_two_decisions_at_once_only_one_acts(api):
+    import threading
+
+    import requests as http
+    good = {"legal_representative": "赵六", "contact_name": "赵六", "contact_phone": "13911112223"}
+    r = api.post("/admin/master/orgs", as_="admin", json={"id": "race-teo", "name": "竞态测试机构"})
+    assert r.status_code == 200
+    api.post("/admin/users", as_="admin", json={"username": "race-teo", "password": "password1", "role": "teo",
+                                                 "org_id": "race-teo"})
+    api.token("race-teo", "password1")
+    app = api.post("/orgs/race-teo/seal-application", as_="race-teo", json=good).json()
+    path = f"{api.base}/admin/seal-applications/{app['id']}/decision"
+    token = "Bearer " + api.token("admin")
+    answers = []
+    barrier = threading.Barrier(2)
+
+    def decide(body):
+        barrier.wait()
+        answers.append(http.post(path, json=body, headers={"Authorization": token}, timeout=30))
+
+    threads = [threading.Thread(target=decide, args=(b,)) for b in
+               ({"decision": "approve"}, {"decision": "reject", "reason": "同时处理"})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    winner = next(a.json() for a in answers if a.status_code == 200)
+    from chalicelib.store import masterdata
+    org = masterdata.get("orgs", id="race-teo")
+    assert (org.get("seal_status") == "active") == (winner["status"] == "approved")
+    final = api.get("/orgs/race-teo/seal-application", as_="race-teo").json()["application"]["status"]
+    assert final == winner["status"]
