@@ -62,7 +62,7 @@ def revoke(record_id, principal, body):
 
 @endpoint(bp, "/verify/pdf", "POST", summary="Verify a certificate PDF by upload", tag="verification",
           public=True, body=schemas.obj({"pdf_base64": {"type": "string", "minLength": 1}}, ["pdf_base64"]),
-          max_body=7 * 1024 * 1024)
+          max_body=6 * 1024 * 1024)
 def verify_pdf(body):
     return certificates.verify_pdf(body["pdf_base64"], _client(bp.current_request))
 

@@ -311,3 +311,31 @@ def test_a_record_whose_job_was_lost_is_swept_to_stamp_failed(api, monkeypatch):
     assert stamping.sweep(older_than_minutes=0) >= 1
     record = api.get(f"/records/{rid}", as_="teo").json()
     assert record["status"] == "STAMP_FAILED" and record["reason"] == "证书生成超时，请重新发放"
+
+
+def test_the_same_message_handled_twice_and_a_stale_one_change_nothing_more(api, monkeypatch):
+    import json as _json
+
+    from chalicelib import queue
+    from chalicelib.services import jobs
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    ids = ready(api, plan)
+    captured = []
+    monkeypatch.setattr(queue, "send", lambda bodies: captured.extend(bodies) or [])
+    issue(api, ids)
+    monkeypatch.undo()
+    (body,) = captured
+    event = {"Records": [{"messageId": "m1", "receiptHandle": "r1", "body": _json.dumps(body),
+                          "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {},
+                          "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:cn-north-1:0:q"}]}
+    assert jobs.handle(event, None) == {"batchItemFailures": []}
+    first = {rid: api.get(f"/records/{rid}", as_="teo").json() for rid in ids}
+    assert all(r["status"] == "ISSUED" for r in first.values())
+    assert jobs.handle(event, None) == {"batchItemFailures": []}          # delivered again
+    stale = {**body, "jobs": [{**j, "version": j["version"] - 1} for j in body["jobs"]]}
+    event["Records"][0]["body"] = _json.dumps(stale)
+    assert jobs.handle(event, None) == {"batchItemFailures": []}          # an older issue's job
+    for rid in ids:
+        now = api.get(f"/records/{rid}", as_="teo").json()
+        assert now["version"] == first[rid]["version"] and len(now["versions"]) == 1
+        assert now["certificate"]["cert_no"] == first[rid]["certificate"]["cert_no"]

@@ -54,14 +54,28 @@ def test_only_the_orgs_own_staff_upload(api):
     assert_error(api.put("/orgs/zwl/stamp", as_="teo_signer", json={"image_base64": rect, "agreed": True}), 403)
 
 
-def test_preview_shows_the_candidate_stamp_on_a_sample_certificate(api):
-    candidate = seal.name_stamp("王芳", "square")
-    r = api.post("/colleges/bjtu/stamp-preview", as_="college", json={"image_base64": b64(candidate)})
+def distinctive(size) -> bytes:
+    img = Image.new("RGBA", size, (0, 0, 0, 0))
+    for x in range(5, size[0] - 5):
+        img.putpixel((x, size[1] // 2), (200, 16, 30, 255))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def preview_images(api, path, as_, image) -> list[tuple[int, int]]:
+    r = api.post(path, as_=as_, json={"image_base64": b64(image)})
     assert r.status_code == 200, r.text
-    pdf = PdfReader(io.BytesIO(requests.get(r.json()["url"], timeout=10).content))
-    page = pdf.pages[0]
+    page = PdfReader(io.BytesIO(requests.get(r.json()["url"], timeout=10).content)).pages[0]
+    return page, [img.image.size for img in page.images]
+
+
+def test_preview_shows_the_candidate_stamp_on_a_sample_certificate(api):
+    # Sizes no sample image has, so the test sees the upload itself on the page.
+    page, shown = preview_images(api, "/colleges/bjtu/stamp-preview", "college", distinctive((101, 103)))
     assert "北京交通大学" in page.extract_text()
-    shown = [img.image.size for img in page.images]
-    assert (95, 95) in shown and len(shown) == 3           # the stamp itself, beside the seal and a sample
+    assert (101, 103) in shown and len(shown) == 3           # the stamp, beside the seal and a sample
+    page, shown = preview_images(api, "/orgs/zwl/stamp-preview", "teo", distinctive((150, 52)))
+    assert (150, 52) in shown and "中物联物流" in page.extract_text()
     assert_error(api.post("/colleges/bjtu/stamp-preview", as_="college",
                           json={"image_base64": b64(opaque_png((95, 95)))}), 400)
