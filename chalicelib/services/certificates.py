@@ -1,15 +1,13 @@
 """Getting certificates out: the download link (F7), the candidate's own certificates, and public
 verification (F9) by number + ID number or by the QR code's link."""
-import base64
-import binascii
 import hashlib
 import hmac
 import re
 
 from .. import config, files, sealing
-from ..domain import certno, idcard
+from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
-from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge, TooManyRequests
+from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Status
 from ..store import records as store
 from ..store import throttle
@@ -113,12 +111,7 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     """Verify by upload: is this file a genuine current certificate, an older version, altered, or unknown;
     and is its signature intact and issued under the platform CA."""
     _throttle(client)
-    try:
-        pdf = base64.b64decode(pdf_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("文件内容不是有效的Base64编码", code="invalid_base64") from None
-    if len(pdf) > MAX_PDF_BYTES:
-        raise TooLarge("文件过大：证书PDF不超过4MB", code="file_too_large")
+    pdf = uploads.decode(pdf_base64, "证书文件", MAX_PDF_BYTES)
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()

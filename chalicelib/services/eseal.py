@@ -1,13 +1,11 @@
 """E-seal applications (申请电子公章, F1): a TEO applies; the platform (admin) approves — the TEO then has
 its seal image and a signing key with a certificate under the platform CA — or rejects with a reason."""
-import base64
-import binascii
 import re
 import uuid
 
 from .. import sealing
 from ..domain import masterdata as md
-from ..domain import stampcheck
+from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..render import seal
@@ -80,10 +78,7 @@ def _seal_image(data_b64: str | None, text: str) -> bytes:
     """The admin's uploaded seal (checked like a stamp: a transparent, roughly square PNG), or a drawn one."""
     if not data_b64:
         return seal.official_seal(text)
-    try:
-        data = base64.b64decode(data_b64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("公章图片不是有效的Base64编码", code="invalid_seal_image") from None
+    data = uploads.decode(data_b64, "公章图片", stampcheck.MAX_BYTES * 2)
     stampcheck.check(data, stampcheck.SEAL)
     return data
 

@@ -1,12 +1,10 @@
 """Use cases for master data (F10): scoped lists for the filters, profiles, and the admin's imports."""
-import base64
-import binascii
 
 from .. import sheets
-from ..domain import idcard
+from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
-from ..domain.errors import Forbidden, InvalidInput, NotFound, TooLarge
+from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..store import masterdata as store
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -138,12 +136,7 @@ def import_file(kind: str, file_base64: str, mode: str = "all_or_nothing") -> di
         raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
     if mode not in IMPORT_MODES:
         raise InvalidInput("mode 应为 all_or_nothing 或 valid_rows", code="invalid_input")
-    try:
-        data = base64.b64decode(file_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("文件内容不是有效的Base64编码", code="invalid_base64") from None
-    if len(data) > MAX_IMPORT_BYTES:
-        raise TooLarge(f"文件过大：上限为{MAX_IMPORT_BYTES // 1024 // 1024}MB", code="file_too_large")
+    data = uploads.decode(file_base64, "文件内容", MAX_IMPORT_BYTES)
     rows = sheets.read_rows(data, md.titles(kind))
     if not rows:
         raise InvalidInput("表格中没有数据行", code="empty_sheet")

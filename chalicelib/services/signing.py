@@ -7,8 +7,6 @@ Session actions and the signer's decision:
   reject + confirm → rejected with the reason                                session ``completed``
   reject + refuse  → nothing changes (the signer declines to reject)         session ``refused``
 """
-import base64
-import binascii
 import hashlib
 import io
 import time
@@ -19,6 +17,7 @@ import qrcode.image.svg
 from PIL import Image
 
 from .. import config, files
+from ..domain import uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, authorize, check_reason, next_status, side_of, sources
@@ -100,12 +99,7 @@ def _view(session: dict) -> dict:
 
 
 def _signature(png_base64: str) -> bytes:
-    try:
-        data = base64.b64decode(png_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("签名图片不是有效的Base64编码", code="invalid_signature") from None
-    if len(data) > MAX_SIGNATURE_BYTES:
-        raise TooLarge("签名图片过大：上限为512KB", code="signature_too_large")
+    data = uploads.decode(png_base64, "签名图片", MAX_SIGNATURE_BYTES)
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise InvalidInput("签名须为PNG图片", code="invalid_signature")
     try:
