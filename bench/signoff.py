@@ -1,12 +1,9 @@
 """Requests a batch sign-off of 1,000 records makes, and reads a list page with all counts makes over
 10,000 records — counted by the embedded AWS as it receives them (retries included)."""
-import base64
-import io
 import time
 
-from PIL import Image
-
 from devstack import aws
+from devstack.demo import signature_b64
 
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
@@ -70,9 +67,7 @@ def run() -> list[str]:
 
     # A batch sign-off of 1,000 records: open the session by ids, complete it.
     ids = [r["id"] for r in big[:1000]]
-    png = io.BytesIO()
-    Image.new("RGBA", (200, 80), (0, 0, 0, 0)).save(png, "PNG")
-    sig = base64.b64encode(png.getvalue()).decode()
+    sig = signature_b64()
 
     def sign():
         session = signing.open_session(staff, "sign", ids, None)

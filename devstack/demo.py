@@ -167,7 +167,8 @@ def load() -> dict:
     return counts
 
 
-def _signature() -> str:
+def signature_b64() -> str:
+    """A drawn stroke standing in for a handwritten signature (demo data and benchmarks)."""
     img = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
     ImageDraw.Draw(img).line([(20, 70), (80, 30), (140, 75), (200, 25), (280, 60)], fill=(0, 0, 0, 255), width=4)
     buf = io.BytesIO()
@@ -178,7 +179,7 @@ def _signature() -> str:
 def _sign(staff: Principal, signer: Principal, ids: list[str], decision: str = "confirm",
           action: str = "sign", reason: str | None = None) -> None:
     session = signing.open_session(staff, action, ids, None)
-    signing.complete(signer, session["id"], decision, _signature(), reason, "127.0.0.1")
+    signing.complete(signer, session["id"], decision, signature_b64(), reason, "127.0.0.1")
 
 
 def _sign_off() -> int:
