@@ -234,8 +234,9 @@ class AuditEvent(Entity, discriminator="AuditEvent"):
 
 
 class TabCounter(Entity, discriminator="TabCounter"):
-    """How many records of one TEO × site × plan × level are in each status. pk CNT#teo, sk site#plan#level;
-    gsi2 CNTSITE#site. Updated in the same transaction as every transition, so counts are always exact."""
+    """How many records of one TEO × site × plan × level are in each status, kept twice — pk CNT#teo,
+    sk site#plan#level for the TEO's tabs, pk CNTSITE#site, sk teo#plan#level for the site's — in the same
+    transaction as every transition, so both sides' counts are exact and read with strong consistency."""
     teo_id = UnicodeAttribute()
     site_id = UnicodeAttribute()
     plan_id = UnicodeAttribute()

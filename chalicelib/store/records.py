@@ -45,15 +45,19 @@ def _bucket(rec: dict) -> tuple:
             rec["certificate_id"])
 
 
+COUNTERS_PER_BUCKET = 2      # one read by the TEO's tabs, one by the site's: both strongly consistent
+
+
 def _counter_update(tx: Tx, bucket: tuple, deltas: Tally) -> None:
+    """The same deltas on the TEO's counter item and on the site's, in the caller's transaction."""
     teo_id, site_id, plan_id, level, year, cert = bucket
-    item = TabCounter(f"CNT#{teo_id}", f"{site_id}#{plan_id}#{level}")
-    actions = [TabCounter.type.set(TabCounter), TabCounter.teo_id.set(teo_id), TabCounter.site_id.set(site_id),
-               TabCounter.plan_id.set(plan_id), TabCounter.level.set(level), TabCounter.exam_year.set(year),
-               TabCounter.certificate_id.set(cert),
-               TabCounter.gsi2pk.set(f"CNTSITE#{site_id}"), TabCounter.gsi2sk.set(f"{teo_id}#{plan_id}#{level}")]
-    actions += [getattr(TabCounter, status).add(n) for status, n in sorted(deltas.items()) if n]
-    tx.update(None, item, actions)          # shared by the chunk: owned by no single record
+    facts = [TabCounter.type.set(TabCounter), TabCounter.teo_id.set(teo_id), TabCounter.site_id.set(site_id),
+             TabCounter.plan_id.set(plan_id), TabCounter.level.set(level), TabCounter.exam_year.set(year),
+             TabCounter.certificate_id.set(cert)]
+    facts += [getattr(TabCounter, status).add(n) for status, n in sorted(deltas.items()) if n]
+    for pk, sk in ((f"CNT#{teo_id}", f"{site_id}#{plan_id}#{level}"),
+                   (f"CNTSITE#{site_id}", f"{teo_id}#{plan_id}#{level}")):
+        tx.update(None, TabCounter(pk, sk), facts)      # shared by the chunk: owned by no single record
 
 
 def _unchanged(rec: dict):
@@ -187,7 +191,7 @@ def _chunks(items: list, key=lambda x: x, per_record: int = 2) -> Iterable[list]
     buckets: set = set()
     for item in items:
         b = _bucket(key(item))
-        if chunk and per_record * (len(chunk) + 1) + len(buckets | {b}) > MAX_ITEMS:
+        if chunk and per_record * (len(chunk) + 1) + COUNTERS_PER_BUCKET * len(buckets | {b}) > MAX_ITEMS:
             yield chunk
             chunk, buckets = [], set()
         chunk.append(item)
@@ -337,11 +341,9 @@ def by_name(name: str) -> list[dict]:
 
 
 def counters(scope: str, scope_id: str) -> list[dict]:
-    if scope == "teo":
-        items = TabCounter.query(f"CNT#{scope_id}", consistent_read=True)
-    else:
-        items = TabCounter.gsi2.query(f"CNTSITE#{scope_id}")
-    return [to_dict(i) for i in items]
+    """A TEO's or a site's tab counters, read strongly: counts are exact right after any transition."""
+    pk = f"CNT#{scope_id}" if scope == "teo" else f"CNTSITE#{scope_id}"
+    return [to_dict(i) for i in TabCounter.query(pk, consistent_read=True)]
 
 
 # ---- signing sessions --------------------------------------------------------------------------------
