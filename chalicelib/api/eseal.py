@@ -5,7 +5,7 @@ from .. import sealing
 from ..domain.access import Role
 from ..services import certificates, eseal
 from . import schemas
-from .http import endpoint
+from .http import client_ip, endpoint
 
 bp = Blueprint(__name__)
 
@@ -16,10 +16,6 @@ _APPLY = schemas.obj({"legal_representative": {"type": "string", "minLength": 1,
                      ["legal_representative", "contact_name", "contact_phone"])
 _DECIDE = schemas.obj({"decision": {"enum": ["approve", "reject"]}, "reason": {"type": "string", "maxLength": 500},
                        "seal_image_base64": {"type": "string", "maxLength": 1_500_000}}, ["decision"])
-
-
-def _client(request) -> str:
-    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
 
 
 @endpoint(bp, "/orgs/{org_id}/seal-application", "POST", summary="Apply for the TEO's e-seal (申请电子公章)",
@@ -64,7 +60,7 @@ def revoke(record_id, principal, body):
           public=True, body=schemas.obj({"pdf_base64": {"type": "string", "minLength": 1}}, ["pdf_base64"]),
           max_body=6 * 1024 * 1024)
 def verify_pdf(body):
-    return certificates.verify_pdf(body["pdf_base64"], _client(bp.current_request))
+    return certificates.verify_pdf(body["pdf_base64"], client_ip(bp.current_request))
 
 
 @endpoint(bp, "/ca.pem", summary="The platform CA certificate (PEM), to validate seals offline",

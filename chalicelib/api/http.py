@@ -94,6 +94,11 @@ def principal_of(request) -> Principal:
         raise Unauthenticated("未登录或登录已过期，请重新登录") from None
 
 
+def client_ip(request, default: str = "unknown") -> str:
+    """The caller's address as API Gateway saw it (evidence of a signature, the key of a rate limit)."""
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or default
+
+
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False, default=str),
                     status_code=status,

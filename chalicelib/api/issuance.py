@@ -5,7 +5,7 @@ from ..domain.access import Role
 from ..domain.filters import parse_filter
 from ..services import certificates, downloads, exports, issuance
 from . import schemas
-from .http import endpoint
+from .http import client_ip, endpoint
 from .signing import BATCH_TARGET
 
 bp = Blueprint(__name__)
@@ -13,10 +13,6 @@ bp = Blueprint(__name__)
 _ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(issuance.METHODS)}}, ["method"]),
           "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 _TARGET = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
-
-
-def _client(request) -> str:
-    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
 
 
 @endpoint(bp, "/records/issue", "POST", summary="Issue READY records as electronic or paper certificates",
@@ -67,10 +63,10 @@ def my_certificates(principal):
 @endpoint(bp, "/verify", summary="Verify a certificate by number and ID number", tag="verification",
           public=True, query={"cert_no": {"type": "string"}, "id_no": {"type": "string"}})
 def verify(query):
-    return certificates.verify_by_id(query.get("cert_no", ""), query.get("id_no", ""), _client(bp.current_request))
+    return certificates.verify_by_id(query.get("cert_no", ""), query.get("id_no", ""), client_ip(bp.current_request))
 
 
 @endpoint(bp, "/verify/{cert_no}", summary="Verify a certificate from the link in its QR code",
           tag="verification", public=True, query={"code": {"type": "string"}})
 def verify_by_code(cert_no, query):
-    return certificates.verify_by_code(cert_no, query.get("code", ""), _client(bp.current_request))
+    return certificates.verify_by_code(cert_no, query.get("code", ""), client_ip(bp.current_request))

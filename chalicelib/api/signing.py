@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..domain.access import Role
 from ..services import signing as service
 from . import schemas
-from .http import endpoint
+from .http import client_ip, endpoint
 from .records import FILTER_QUERY
 
 bp = Blueprint(__name__)
@@ -39,6 +39,5 @@ def get_session(session_id, principal):
           summary="The responsible person signs: confirm or refuse", tag="signing",
           roles=(Role.TEO_SIGNER, Role.COLLEGE_SIGNER), body=_COMPLETE)
 def complete_session(session_id, principal, body):
-    ip = ((bp.current_request.context or {}).get("identity") or {}).get("sourceIp") or ""
     return service.complete(principal, session_id, body["decision"], body["signature_png_base64"],
-                            body.get("reason"), ip)
+                            body.get("reason"), client_ip(bp.current_request, default=""))

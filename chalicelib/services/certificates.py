@@ -145,11 +145,9 @@ def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     if rec["status"] != Status.ISSUED.value or rec.get("revoked"):
         raise Conflict("只有已发放且未撤销的证书可以撤销", code="not_revocable")
     at = store.now_iso()
-    applied, _, _ = store.apply([store.Change(rec, rec["status"], {"revoked": True, "revoked_reason": reason,
-                                                                    "revoked_at": at},
-                                              {"actor": principal.username, "role": principal.role.value,
-                                               "org_id": principal.org_id, "action": "revoke", "reason": reason,
-                                               "at": at})])
+    fields = {"revoked": True, "revoked_reason": reason, "revoked_at": at}
+    applied, _, _ = store.apply([store.Change(rec, rec["status"], fields,
+                                              records.event(principal, "revoke", reason=reason, at=at))])
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     return public_facts(store.get(rec_id))

@@ -10,11 +10,6 @@ MAX_BATCH = 5000
 METHODS = {"electronic": "电子证书", "paper": "纸质证书"}
 
 
-def _event(principal: Principal, action: Action, **extra) -> dict:
-    return {"actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
-            "action": action.value, "at": store.now_iso(), **extra}
-
-
 def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tuple[list[str], list[dict]]:
     changes = [store.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
     applied, lost, busy = store.apply(changes)
@@ -27,7 +22,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
-    event = _event(principal, Action.ISSUE, reason=None)
+    event = records.event(principal, Action.ISSUE, reason=None)
     applied, more = _apply(chosen, Action.ISSUE, event, {"method": method})
     skipped += more
     # Each moved record is now at version + 1; the job names that version, so a stale or repeated
@@ -49,7 +44,7 @@ def _fail_unqueued(principal: Principal, jobs: list[dict]) -> None:
     """A record in GENERATING with no job would wait forever: it goes to STAMP_FAILED instead."""
     current = {r["id"]: r for r in store.get_many(j["id"] for j in jobs)}
     changes = [store.Change(current[j["id"]], Status.STAMP_FAILED.value, {"reason": "任务排队失败，请重新发放"},
-                            _event(principal, Action.STAMP_FAIL, reason="任务排队失败"))
+                            records.event(principal, Action.STAMP_FAIL, reason="任务排队失败"))
                for j in jobs if current.get(j["id"], {}).get("version") == j["version"]]
     store.apply(changes)     # what stays GENERATING even so, the scheduled sweep fails
 
@@ -62,5 +57,5 @@ def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | 
     chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
     skipped += [{"id": r["id"], "reason": "证书已撤销，不能重新发放"} for r in chosen if r.get("revoked")]
     chosen = [r for r in chosen if not r.get("revoked")]
-    applied, more = _apply(chosen, Action.REISSUE, _event(principal, Action.REISSUE), {"reason": None})
+    applied, more = _apply(chosen, Action.REISSUE, records.event(principal, Action.REISSUE), {"reason": None})
     return {"applied": applied, "skipped": skipped + more}

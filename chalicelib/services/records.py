@@ -139,7 +139,7 @@ def lists(principal: Principal, body: dict, kind: str) -> dict:
 def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
-    created, existing = store.create(found.issuable, _event(principal, "generate"))
+    created, existing = store.create(found.issuable, event(principal, "generate"))
     return {"created": len(created), "existing": len(existing), "not_issuable": len(found.not_issuable),
             "created_ids": created}
 
@@ -150,14 +150,15 @@ def delete(principal: Principal, rec_id: str) -> dict:
     if rec["status"] != Status.TEO_PENDING.value or rec.get("signed"):
         raise Conflict(f"当前状态为「{LABELS[Status(rec['status'])]}」，已开始签发的记录不能删除",
                        code="not_deletable", details={"status": rec["status"]})
-    if not store.delete(rec, _event(principal, "delete")):
+    if not store.delete(rec, event(principal, "delete")):
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     return {"deleted": rec_id}
 
 
-def _event(principal: Principal, action: str, **extra) -> dict:
+def event(principal: Principal, action, **extra) -> dict:
+    """The audit event of a person's action on records (``action``: an ``Action`` or a plain name)."""
     return {"actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
-            "action": action, "at": store.now_iso(), **extra}
+            "action": getattr(action, "value", action), "at": store.now_iso(), **extra}
 
 
 # ---- lists -------------------------------------------------------------------------------------------

@@ -188,9 +188,8 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
         if action in (Action.TEO_SIGN, Action.SITE_SIGN):
             at_field, by_field = signed_fields[session["side"]]
             fields.update({at_field: at, by_field: principal.username})
-        changes.append(store.Change(rec, target.value, fields, {
-            "actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
-            "action": action.value, "reason": reason, "session_id": session["id"], "at": at}))
+        changes.append(store.Change(rec, target.value, fields,
+                                    records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
     applied, lost, busy = store.apply(changes)
     skipped += [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
     skipped += [{"id": rid, "reason": "系统繁忙，未能处理，请重新发起签发"} for rid in busy]
