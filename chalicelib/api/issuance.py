@@ -3,6 +3,7 @@ from chalice import Blueprint
 
 from ..domain.access import Role
 from ..domain.filters import parse_filter
+from ..domain.workflow import METHODS
 from ..services import certificates, downloads, exports, issuance
 from . import schemas
 from .http import client_ip, endpoint
@@ -10,7 +11,7 @@ from .signing import BATCH_TARGET
 
 bp = Blueprint(__name__)
 
-_ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(issuance.METHODS)}}, ["method"]),
+_ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(METHODS)}}, ["method"]),
           "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 _TARGET = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 

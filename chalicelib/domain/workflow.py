@@ -63,6 +63,9 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.STAMP_FAIL: frozenset(),
 }
 
+# How a certificate is issued (发证方式), as the screens and files name it.
+METHODS = {"electronic": "电子证书", "paper": "纸质证书"}
+
 REASON_REQUIRED = frozenset({Action.TEO_REJECT, Action.SITE_REJECT, Action.STAMP_FAIL})
 MAX_REASON = 500
 

@@ -11,7 +11,7 @@ from .. import files, queue, sheets
 from ..domain import idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import NotFound
-from ..domain.workflow import Status
+from ..domain.workflow import METHODS, Status
 from ..store import downloads as store
 from ..store import records as record_store
 from . import records
@@ -69,7 +69,7 @@ def build(job_id: str) -> None:
             archive.writestr(name, pdf)
             rows.append([rec["cert_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
                          rec["certificate_name"], rec["level"],
-                         {"electronic": "电子证书", "paper": "纸质证书"}.get(rec.get("method"), ""),
+                         METHODS.get(rec.get("method"), ""),
                          rec.get("award_date"), name, rec["pdf_sha256"]])
             if n % PROGRESS_EVERY == 0:
                 store.update(job_id, done=n)

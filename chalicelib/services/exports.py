@@ -8,14 +8,13 @@ from ..domain import idcard
 from ..domain.access import Principal
 from ..domain.errors import InvalidInput
 from ..domain.filters import RecordFilter
-from ..domain.workflow import LABELS, Status
+from ..domain.workflow import LABELS, METHODS, Status
 from ..store import records as store
 from . import records
 
 MAX_ROWS = 20000
 TITLES = ["序号", "考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "颁证机构",
           "证书编号", "发证时间", "发证方式", "考试计划", "考核站点", "考核状态", "颁证状态", "原因"]
-_METHODS = {"electronic": "电子证书", "paper": "纸质证书"}
 
 
 def export(principal: Principal, flt: RecordFilter) -> dict:
@@ -28,7 +27,7 @@ def export(principal: Principal, flt: RecordFilter) -> dict:
         rows.append([n, rec["candidate_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
                      rec["student_type"], rec["college_name"], rec["certificate_name"], rec["level"],
                      rec["teo_name"], rec.get("cert_no") or "", rec.get("award_date") or "",
-                     _METHODS.get(rec.get("method"), ""), rec["plan_name"], rec["site_name"], "已通过",
+                     METHODS.get(rec.get("method"), ""), rec["plan_name"], rec["site_name"], "已通过",
                      LABELS[Status(rec["status"])], rec.get("reason") or ""])
     name = "发证记录.xlsx"
     key = f"exports/{principal.org_id}/{uuid.uuid4().hex}/{name}"

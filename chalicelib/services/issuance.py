@@ -7,15 +7,12 @@ from ..store import records as store
 from . import records
 
 MAX_BATCH = 5000
-METHODS = {"electronic": "电子证书", "paper": "纸质证书"}
 
 
 def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tuple[list[str], list[dict]]:
     changes = [store.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
     applied, lost, busy = store.apply(changes)
-    skipped = [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
-    skipped += [{"id": rid, "reason": "系统繁忙，未能处理，请稍后重试"} for rid in busy]
-    return applied, skipped
+    return applied, records.unapplied(lost, busy, "请稍后重试")
 
 
 def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:

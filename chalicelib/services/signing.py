@@ -191,8 +191,6 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
         changes.append(store.Change(rec, target.value, fields,
                                     records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
     applied, lost, busy = store.apply(changes)
-    skipped += [{"id": rid, "reason": "记录已被他人处理，状态已变化"} for rid in lost]
-    skipped += [{"id": rid, "reason": "系统繁忙，未能处理，请重新发起签发"} for rid in busy]
-    return applied, skipped
+    return applied, skipped + records.unapplied(lost, busy, "请重新发起签发")
 
 
