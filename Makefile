@@ -6,9 +6,21 @@ STAMP   = $(VENV)/.installed
 
 STAGE  ?= dev
 
-.PHONY: install run test test-unit lint bench package system-tools clean
+.PHONY: install web run test test-unit test-e2e lint bench package system-tools clean
 
-install: $(STAMP)
+install: $(STAMP) web
+
+# The web UI (Vue 3 + Element Plus): npm installs exactly the lock file, Vite builds web/dist.
+WEB_SRC = $(shell find web/src web/public -type f) web/index.html web/vite.config.js
+
+web: web/dist/index.html
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SRC)
+	cd web && npm run build --silent
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +31,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: install
 	$(PY) -m devstack
 
-# Independent tools the tests check our output with: a PDF rasteriser and a QR code scanner.
-SYSTEM_TOOLS = pdftoppm:poppler-utils zbarimg:zbar-tools
+# Independent tools the tests check our output with: a PDF rasteriser, a QR code scanner, and a real
+# browser (with Chinese fonts) for the end-to-end tests of the UI.
+SYSTEM_PACKAGES = poppler-utils zbar-tools chromium fonts-wqy-zenhei
 
 system-tools:
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; fi
@@ -37,6 +51,9 @@ lint: install
 test-unit: install
 	$(PY) -m pytest tests/unit
 
+test-e2e: install system-tools
+	$(PY) -m pytest tests/e2e
+
 bench: install
 	$(PY) -m bench
 
@@ -47,4 +64,4 @@ package: install
 	$(VENV)/bin/cfn-lint out/$(STAGE)/sam.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache web/node_modules web/dist test-artifacts

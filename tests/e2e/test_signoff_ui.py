@@ -1,0 +1,127 @@
+"""The manual's sections 3.1–3.5 by clicking: generate, both sign-offs on the phone page, reject and re-sign."""
+from playwright.sync_api import expect
+
+from .flows import (
+    count,
+    finish_signing,
+    open_tab,
+    pick_college,
+    rows,
+    search,
+    sign_on_phone,
+    start_signing,
+    tick,
+    tick_all,
+)
+
+
+def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    expect(page.locator("[data-test=system-name]")).to_have_text("培训评价组织业务系统")
+    expect(rows(page).first).to_be_visible()
+    teo.shot("01-certificates-teo")
+
+    # 获取待发证记录: the live 待发证人数 line, then 确认生成 adds exactly the issuable candidates.
+    open_tab(page, "TEO_PENDING")
+    pending = count(page, "TEO_PENDING")
+    page.locator("[data-test=toolbar-generate]").click()
+    dialog = page.locator("[data-test=generate-dialog]")
+    dialog.locator("[data-test=gen-plan]").click()
+    page.get_by_role("option", name="测试证书发放上链").click()
+    summary = dialog.locator("[data-test=gen-summary]")
+    expect(summary).to_contain_text("可发证")
+    issuable = int(summary.inner_text().split("可发证")[1].split("人")[0])
+    assert issuable > 0
+    teo.shot("02-generate-dialog")
+    dialog.locator("[data-test=gen-confirm]").dblclick()          # a double click still generates once
+    expect(page.get_by_text(f"已生成 {issuable} 条待发证记录")).to_be_visible()
+    expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending + issuable))
+
+    # 批量确认签发 over two rows of 北京交通大学; the TEO's responsible person signs on a phone.
+    pick_college(page, "北京交通大学")          # the counts follow the filters
+    pending, site_pending = count(page, "TEO_PENDING"), count(page, "SITE_PENDING")
+    chosen = tick(page, 2)
+    page.locator("[data-test=toolbar-batch_sign]").click()
+    url = start_signing(page)
+    teo.shot("03-sign-qr")
+    phone = ui_factory(mobile=True)
+    assert "签发成功" in sign_on_phone(phone, url, "teo_signer")
+    phone.shot("04-phone-signed")
+    finish_signing(page, "签发完成")
+    expect(page.locator("[data-test=count-SITE_PENDING]")).to_have_text(str(site_pending + 2))
+    expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending - 2))
+
+    # The college sees them in 考核站点待签发 and its responsible person signs too.
+    college = ui_factory("college", "/certificates")
+    cpage = college.page
+    expect(cpage.locator("[data-test=system-name]")).to_have_text("试点院校业务系统")
+    open_tab(cpage, "SITE_PENDING")
+    search(cpage, candidate_no=chosen[0])
+    ready = count(cpage, "READY")
+    n = tick_all(cpage)
+    assert n >= 1
+    college.shot("05-certificates-college")
+    cpage.locator("[data-test=toolbar-batch_sign]").click()
+    url = start_signing(cpage)
+    sign_on_phone(ui_factory(mobile=True), url, "college_signer")
+    finish_signing(cpage, "签发完成")
+    expect(cpage.locator("[data-test=count-READY]")).to_have_text(str(ready + n))
+
+
+def test_reject_with_a_reason_then_sign_again(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "TEO_PENDING")
+    candidate_no = rows(page).first.inner_text().split("考生编号：")[1].split()[0]
+    search(page, candidate_no=candidate_no)
+    rejected, pending = count(page, "TEO_REJECTED"), count(page, "TEO_PENDING")
+    first = rows(page).first
+    first.locator("[data-test=row-sign]").click()
+    url = start_signing(page, reject_reason="成绩有误，需与院校核对")
+    assert "已拒绝签发" in sign_on_phone(ui_factory(mobile=True), url, "teo_signer")
+    finish_signing(page, "已拒绝签发")
+    expect(page.locator("[data-test=count-TEO_REJECTED]")).to_have_text(str(rejected + 1))
+    expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending - 1))
+
+    # 培训评价组织拒绝签发 shows the reason; 重新签发 only confirms (manual 3.2).
+    open_tab(page, "TEO_REJECTED")
+    row = rows(page).filter(has_text="成绩有误，需与院校核对").first
+    expect(row).to_be_visible()
+    teo.shot("06-teo-rejected")
+    site_pending = count(page, "SITE_PENDING")
+    row.locator("[data-test=row-resign]").click()
+    expect(page.locator("[data-test=sign-action-reject]")).to_have_count(0)
+    url = start_signing(page)
+    sign_on_phone(ui_factory(mobile=True), url, "teo_signer")
+    finish_signing(page, "签发完成")
+    expect(page.locator("[data-test=count-SITE_PENDING]")).to_have_text(str(site_pending + 1))
+    expect(page.locator("[data-test=count-TEO_REJECTED]")).to_have_text(str(rejected))
+
+    # The record's 查看 shows the whole story as a timeline.
+    open_tab(page, "SITE_PENDING")
+    search(page, candidate_no=candidate_no)
+    rows(page).first.locator("[data-test=row-view]").click()
+    timeline = page.locator("[data-test=detail-timeline]")
+    expect(timeline).to_contain_text("培训评价组织拒绝签发")
+    expect(timeline).to_contain_text("理由：成绩有误，需与院校核对")
+    expect(timeline).to_contain_text("培训评价组织确认签发")
+    teo.shot("07-record-detail")
+
+
+def test_the_signer_can_refuse_on_the_phone(ui_factory):
+    college = ui_factory("college", "/certificates")
+    page = college.page
+    open_tab(page, "SITE_PENDING")
+    rejected = count(page, "SITE_REJECTED")
+    rows(page).first.locator("[data-test=row-sign]").click()
+    url = start_signing(page)
+    phone = ui_factory(mobile=True)
+    assert "已拒绝签发" in sign_on_phone(phone, url, "college_signer", refuse_reason="考生照片不符")
+    finish_signing(page, "负责人拒绝签发")
+    expect(page.locator("[data-test=count-SITE_REJECTED]")).to_have_text(str(rejected + 1))
+
+    # The same QR code cannot be used twice.
+    phone.page.reload()
+    expect(phone.page.locator("[data-test=sign-done]")).to_be_visible()
+    expect(phone.page.locator("[data-test=sign-confirm]")).to_have_count(0)
