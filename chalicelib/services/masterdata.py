@@ -1,6 +1,6 @@
 """Use cases for master data (F10): scoped lists for the filters, profiles, and the admin's imports."""
 
-from .. import sheets
+from .. import files, sheets
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
@@ -74,12 +74,19 @@ def list_kind(principal: Principal, kind: str, **filters) -> list[dict]:
     lists = {"orgs": visible_orgs, "colleges": visible_colleges, "certificates": visible_certificates}
     if kind == "plans":
         return visible_plans(principal, **filters)
-    return _sorted(lists[kind](principal))
+    rows = _sorted(lists[kind](principal))
+    return [with_links(r) for r in rows] if kind in _PROFILE_KIND else rows
 
 
 # ---- profiles (contact details) ------------------------------------------------------------------------
 
 _PROFILE_KIND = {"orgs": TEO_ROLES, "colleges": COLLEGE_ROLES}
+_LINKS = {"stamp_key": "stamp_url", "seal_key": "seal_url"}
+
+
+def with_links(row: dict) -> dict:
+    """The row with short-lived links to its stamp image (and a TEO's seal image), for the screens to show."""
+    return {**row, **{url: files.link(row[key]) for key, url in _LINKS.items() if row.get(key)}}
 
 
 def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
@@ -87,7 +94,7 @@ def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
     row = store.get(kind, id=org_id)
     if not row:
         raise NotFound("机构不存在", code="org_not_found")
-    return row
+    return with_links(row)
 
 
 def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) -> dict:
@@ -102,7 +109,7 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
             raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     clean = md.parse_row(kind, candidate)
     store.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
-    return store.get(kind, id=org_id)
+    return with_links(store.get(kind, id=org_id))
 
 
 def _check_own(principal: Principal, kind: str, org_id: str) -> None:
