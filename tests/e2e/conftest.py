@@ -58,6 +58,8 @@ def site():
 
 def _artifacts() -> bool:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):           # this run's screenshots only
+        old.unlink()
     return True
 
 

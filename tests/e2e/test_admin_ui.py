@@ -1,0 +1,110 @@
+"""The manual's sections 1 and 2 and the platform's own screens by clicking: upload a stamp, apply for the
+e-seal and have it approved, import master data with bad rows, the candidate's space, and login errors."""
+import re
+
+from openpyxl import Workbook
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+
+
+def stamp_png(path, size=(140, 50)):
+    """A transparent rectangular name stamp, as the rules ask."""
+    img = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(img).rectangle([3, 3, size[0] - 4, size[1] - 4], outline=(200, 0, 0, 255), width=4)
+    img.save(path)
+    return path
+
+
+def test_login_shows_the_api_error_in_words(ui_factory):
+    ui = ui_factory()
+    page = ui.page
+    page.goto(ui.base + "/login")
+    page.get_by_placeholder("请输入账号").fill("teo")
+    page.get_by_placeholder("请输入密码").fill("wrong-password")
+    page.get_by_role("button", name="登 录").click()
+    expect(page.get_by_text("用户名或密码错误")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/login"))
+    ui.shot("00-login-error")
+
+
+def test_teo_uploads_a_stamp_and_a_wrong_one_is_refused(ui_factory, tmp_path):
+    teo = ui_factory("teo", "/org/teo")
+    page = teo.page
+    page.locator("[data-test=org-edit]").first.click()
+    dialog = page.locator("[data-test=org-edit-dialog]")
+    expect(dialog.locator("[data-test=stamp-rules]")).to_contain_text("140*50")
+
+    # A square image for a rectangular stamp: refused, with the sizes named.
+    upload = dialog.locator("[data-test=stamp-upload] input[type=file]")
+    upload.set_input_files(stamp_png(tmp_path / "sq.png", (95, 95)))
+    dialog.locator("[data-test=stamp-agree]").click()
+    dialog.locator("[data-test=stamp-save]").click()
+    expect(page.locator(".el-message--error")).to_contain_text("95")
+    teo.shot("13-stamp-refused")
+
+    upload.set_input_files(stamp_png(tmp_path / "ok.png"))
+    dialog.locator("[data-test=stamp-save]").click()
+    expect(page.get_by_text("保存成功，电子签章已更新")).to_be_visible()
+    teo.shot("14-org-teo")
+
+
+def test_seal_application_approved_by_the_admin(ui_factory):
+    teo2 = ui_factory("teo2", "/org/teo")
+    page = teo2.page
+    page.locator("[data-test=seal-apply-open]").click()
+    dialog = page.locator("[data-test=seal-apply-dialog]")
+    expect(dialog.locator("[data-test=seal-authority]")).not_to_be_empty()
+    dialog.locator("[data-test=seal-legal]").fill("李强")
+    dialog.locator("[data-test=seal-contact]").fill("王敏")
+    dialog.locator("[data-test=seal-phone]").fill("13911112222")
+    teo2.shot("15-seal-apply")
+    dialog.locator("[data-test=seal-apply-submit]").click()
+    expect(page.get_by_text("申请已提交，请等待受理单位审核")).to_be_visible()
+
+    admin = ui_factory("admin", "/admin/seals")
+    apage = admin.page
+    row = apage.locator("[data-test=seal-apps-table] tbody tr").filter(has_text="中科信培").first
+    expect(row.locator("[data-test=seal-app-status]")).to_have_text("待审核")
+    row.locator("[data-test=seal-approve]").click()
+    apage.locator("[data-test=seal-approve-confirm]").click()
+    apage.locator("[data-test=seal-tab-approved]").click()
+    row = apage.locator("[data-test=seal-apps-table] tbody tr").filter(has_text="中科信培").first
+    expect(row.locator("[data-test=seal-app-status]")).to_have_text("已通过")
+    admin.shot("16-seal-approvals")
+
+    page.reload()
+    expect(page.locator("[data-test=org-seal-status]").first).to_have_text("已生效")
+
+
+def test_admin_import_lists_each_bad_row(ui_factory, tmp_path):
+    admin = ui_factory("admin", "/admin/import")
+    page = admin.page
+    page.locator("[data-test=import-kind-colleges]").click()
+    titles = [t.strip() for t in page.locator("[data-test=import-columns] .el-tag").all_inner_texts()]
+    assert titles, "the columns an import needs are listed"
+    book = Workbook()
+    sheet = book.active
+    sheet.append([t.lstrip("*") for t in titles])
+    sheet.append(["e2e1", "端到端测试学院", "张三", "13800000000", "a@b.cn"][:len(titles)])
+    sheet.append(["e2e2", "坏手机号学院", "李四", "123", "c@d.cn"][:len(titles)])
+    path = tmp_path / "colleges.xlsx"
+    book.save(path)
+    page.locator("[data-test=import-upload] input[type=file]").set_input_files(path)
+    page.locator("[data-test=import-submit]").click()
+    result = page.locator("[data-test=import-errors]")
+    expect(result).to_contain_text("3")                       # the bad row's number in the sheet
+    expect(page.locator("[data-test=import-imported]")).to_have_text("0")   # all or nothing by default
+    admin.shot("17-import-errors")
+
+
+def test_candidate_downloads_own_certificate(ui_factory):
+    student = ui_factory("student", "/my")
+    page = student.page
+    expect(page.locator("[data-test=system-name]")).to_have_text("学生个人空间")
+    card = page.locator("[data-test=my-cert]").first
+    expect(card).to_be_visible()
+    with page.expect_download() as download:
+        card.locator("[data-test=my-cert-download]").click()
+    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    student.shot("18-my-certificates")
+    expect(page.get_by_role("menubar")).not_to_contain_text("证书发放管理")
