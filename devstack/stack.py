@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def static_root() -> Path:
-    """The built UI when there is one, else the plain placeholder page."""
+    """The built UI (`make web`); without a build, the sources, which only `cd web && npx vite` can serve."""
     dist = ROOT / "web" / "dist"
     return dist if (dist / "index.html").is_file() else ROOT / "web"
 
