@@ -34,8 +34,12 @@ def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
     issuable = int(summary.inner_text().split("可发证")[1].split("人")[0])
     assert issuable > 0
     teo.shot("02-generate-dialog")
+    sent = []
+    page.on("request", lambda r: sent.append(r) if r.method == "POST" and r.url.endswith("/api/records/generate")
+            else None)
     dialog.locator("[data-test=gen-confirm]").dblclick()          # a double click still generates once
     expect(page.get_by_text(f"已生成 {issuable} 条待发证记录")).to_be_visible()
+    assert len(sent) == 1
     expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending + issuable))
 
     # 批量确认签发 over two rows of 北京交通大学; the TEO's responsible person signs on a phone.
