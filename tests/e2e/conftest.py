@@ -24,7 +24,9 @@ PASSWORD = "demo1234"
 expect.set_options(timeout=30_000)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack and the browser close before other suites run (Playwright's sync API keeps an
+# asyncio loop running in this thread, where pyHanko's asyncio.run() would then fail).
+@pytest.fixture(scope="package")
 def site():
     """`python -m devstack` on free ports; yields the base URL once the API answers."""
     if not (ROOT / "web" / "dist" / "index.html").is_file():
@@ -73,7 +75,7 @@ def _demo_ready(base: str) -> bool:
     return counts["ISSUED"] > 0 and counts["GENERATING"] == 0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
