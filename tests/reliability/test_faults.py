@@ -144,9 +144,9 @@ def test_s3_failing_is_retried_then_reported_and_never_half_applied(api, held, e
 
 def test_dynamodb_throttling_is_retried_or_answered_busy(api, held, figures):
     ids = ready(api, fresh_plan(api, per_site=2, sites=("ncut",)))
+    pending = generate(api, fresh_plan(api, per_site=1, sites=("bjtu",)))
     before = api.get("/records?status=READY", as_="teo").json()["counts"]
     code = "ProvisionedThroughputExceededException"
-    pending = generate(api, fresh_plan(api, per_site=1, sites=("bjtu",)))
     with aws_error(TRANSACT, code, times=10_000) as failed:
         r = api.post("/records/issue", as_="teo", json={"record_ids": ids, "method": "paper"})
         gone = api.call("DELETE", f"/records/{pending[0]}", as_="teo")
