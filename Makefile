@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 
 STAGE  ?= dev
 
-.PHONY: install web run test test-unit test-e2e lint bench package system-tools clean
+.PHONY: install web run test test-unit test-e2e lint bench reliability package system-tools clean
 
 install: $(STAMP) web
 
@@ -56,6 +56,12 @@ test-e2e: install system-tools
 
 bench: install
 	$(PY) -m bench
+
+# The reliability tests' long profiles; their figures go to out/reliability.json and the terminal.
+reliability: install system-tools
+	@mkdir -p out
+	SKILLCERT_RELIABILITY_PROFILE=long SKILLCERT_RELIABILITY_SUMMARY=out/reliability.json \
+	  $(PY) -m pytest -p no:logging tests/reliability
 
 # The CloudFormation/SAM template for AWS: out/<stage>/sam.json and the deployment packages.
 package: install

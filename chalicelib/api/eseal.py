@@ -64,7 +64,7 @@ def verify_pdf(body):
 
 
 @endpoint(bp, "/ca.pem", summary="The platform CA certificate (PEM), to validate seals offline",
-          tag="verification", public=True)
+          tag="verification", public=True, media="application/x-pem-file")
 def ca_pem():
     return Response(body=sealing.ca_pem(), status_code=200,
                     headers={"Content-Type": "application/x-pem-file",

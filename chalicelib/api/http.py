@@ -38,6 +38,7 @@ class EndpointDoc:
     body: dict | None
     query: dict[str, dict] = field(default_factory=dict)
     status: int = 200
+    media: str = "application/json"      # what a successful answer is
 
 
 ENDPOINTS: list[EndpointDoc] = []
@@ -157,13 +158,14 @@ def validate(value: Any, schema: dict) -> None:
 def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag: str,
              public: bool = False, roles: tuple[Role, ...] | None = None, body: dict | None = None,
              query: dict[str, dict] | None = None, status: int = 200,
-             max_body: int = MAX_JSON_BYTES, name: str | None = None) -> Callable:
+             max_body: int = MAX_JSON_BYTES, name: str | None = None,
+             media: str = "application/json") -> Callable:
     """Register ``fn`` as ``method path``. ``fn`` receives path parameters, then ``principal`` (unless public),
     ``body`` (for methods with a body) and ``query`` (a dict of strings) as keyword arguments. ``name``
     names the view where one function body serves several routes."""
     has_body = method in ("POST", "PUT", "PATCH")
     ENDPOINTS.append(EndpointDoc(method, path, summary, tag, public, roles, body if has_body else None,
-                                 query or {}, status))
+                                 query or {}, status, media))
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)

@@ -17,7 +17,7 @@ def openapi() -> dict:
     for ep in ENDPOINTS:
         op: dict = {"summary": ep.summary, "tags": [ep.tag], "operationId": f"{ep.method.lower()}{ep.path}",
                     "responses": {str(ep.status): {"description": "OK", "content": {
-                        "application/json": {"schema": {}}}}}}
+                        ep.media: {"schema": {}}}}}}
         params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
                   for n in re.findall(r"{(\w+)}", ep.path)]
         params += [{"name": n, "in": "query", "required": False, "schema": s} for n, s in ep.query.items()]
@@ -31,7 +31,8 @@ def openapi() -> dict:
             errors += ["401", "403", "404"]
         if ep.method != "GET":
             errors.append("409")
-        for code in errors:
+        # Any other status (a wrong password's 401, a public lookup's 404, 429, 503, 500) has the same body.
+        for code in errors + ["default"]:
             op["responses"][code] = {"description": "error", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault("/api" + ep.path, {})[ep.method.lower()] = op

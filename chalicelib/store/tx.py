@@ -22,6 +22,8 @@ from ..domain.errors import Busy
 MAX_ITEMS = 100
 RETRIES = 6
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+# The whole request refused for throughput: botocore has retried it with backoff already.
+_THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,6 +69,8 @@ class Tx:
                 for _, (model, actions, condition) in self._updates:
                     tx.update(model, actions=actions, condition=condition, add_version_condition=False)
         except TransactWriteError as exc:
+            if exc.cause_response_code in _THROTTLED:
+                raise Busy("系统繁忙，请稍后重试", code="busy") from exc    # reported as busy, not a 500
             reasons = exc.cancellation_reasons or []
             if not reasons:
                 raise

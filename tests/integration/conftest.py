@@ -1,22 +1,9 @@
-"""One real local stack for the integration tests: moto server over HTTP, the demo data, the API on
-Chalice's local server — exactly what `make run` starts, on free ports."""
+"""Helpers of the tests against the real local stack (its ``running`` and ``api`` fixtures are in
+tests/conftest.py): moto server over HTTP, the demo data, the API on Chalice's local server."""
 import io
-import os
 
-import pytest
 import requests
 from openpyxl import Workbook
-
-from devstack import aws, stack
-
-
-@pytest.fixture(scope="session")
-def running():
-    os.environ["SKILLCERT_VISIBILITY_TIMEOUT"] = "2"   # failed deliveries come back quickly in tests
-    os.environ["SKILLCERT_VERIFY_LIMIT"] = "10000"     # every test verifies from 127.0.0.1 in the same minute
-    s = stack.start(port=aws.free_port(), moto_port=aws.free_port(), demo=True)
-    yield s
-    s.stop()
 
 
 class Api:
@@ -50,11 +37,6 @@ class Api:
 
     def put(self, path, **kw):
         return self.call("PUT", path, **kw)
-
-
-@pytest.fixture(scope="session")
-def api(running) -> Api:
-    return Api(running.api)
 
 
 def xlsx(titles: list[str], rows: list[list]) -> bytes:
