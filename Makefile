@@ -42,8 +42,9 @@ system-tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; fi
 
+# Two workers (pytest-xdist), one per core; tests/conftest.py groups the suites that share a stack.
 test: install lint system-tools
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check .

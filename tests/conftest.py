@@ -1,4 +1,7 @@
+import json
 import os
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +28,41 @@ def running():
 def api(running):
     from tests.integration.conftest import Api
     return Api(running.api)
+
+
+# `make test` runs pytest-xdist with two workers, one per core, grouped by what shares state: the
+# integration and reliability suites share one stack (in this order, as without xdist), while the
+# browser tests (their own stack in a subprocess), the unit tests and the deployment check go elsewhere.
+_GROUPS = {"integration": "stack", "reliability": "stack"}
+
+
+def pytest_collection_modifyitems(items):
+    root = Path(__file__).parent
+    for item in items:
+        suite = item.path.relative_to(root).parts[0]
+        item.add_marker(pytest.mark.xdist_group(_GROUPS.get(suite, suite)))
+
+
+# The reliability figures: each test adds to FIGURES; under xdist each worker hands its own to the controller.
+FIGURES: Counter = Counter()
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["figures"] = dict(FIGURES)
+
+
+def pytest_testnodedown(node, error):
+    FIGURES.update(getattr(node, "workeroutput", {}).get("figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    long = os.environ.get("SKILLCERT_RELIABILITY_PROFILE") == "long"
+    terminalreporter.write_sep("-", f"reliability figures ({'long' if long else 'short'} profile)")
+    for name, value in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"{name:<32} {value}")
+    target = os.environ.get("SKILLCERT_RELIABILITY_SUMMARY")
+    if target:
+        Path(target).write_text(json.dumps(dict(sorted(FIGURES.items())), indent=2) + "\n")

@@ -267,7 +267,7 @@ def test_random_workflows_hold_every_invariant(api, figures, monkeypatch):
     monkeypatch.setattr(stamping, "_images", _images)
     Workflow.api, Workflow.steps, Workflow.lost = api, 0, 0
     run_state_machine_as_test(Workflow, settings=settings(
-        max_examples=scale(2, 25), stateful_step_count=scale(12, 40), deadline=None, derandomize=True,
+        max_examples=scale(2, 8), stateful_step_count=scale(12, 30), deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck), database=None))
     figures["stateful steps"] += Workflow.steps
     figures["records lost or duplicated"] += Workflow.lost
