@@ -46,12 +46,12 @@ def _profile_routes(kind: str, label: str) -> None:
     @endpoint(bp, f"/{kind}/{{org_id}}", summary=f"One {label}: profile and contact", tag="master data",
               name=f"get_{kind}_profile")
     def get_profile(org_id, principal):
-        return service.get_profile(principal, kind, org_id)
+        return service.with_links(service.get_profile(principal, kind, org_id))
 
     @endpoint(bp, f"/{kind}/{{org_id}}", "PUT", summary=f"Update a {label}'s contact (admin: also its name)",
               tag="master data", body=_PROFILE, name=f"update_{kind}_profile")
     def update_profile(org_id, principal, body):
-        return service.update_profile(principal, kind, org_id, body)
+        return service.with_links(service.update_profile(principal, kind, org_id, body))
 
 
 _profile_routes("orgs", "training evaluation organisation")

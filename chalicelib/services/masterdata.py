@@ -85,7 +85,8 @@ _LINKS = {"stamp_key": "stamp_url", "seal_key": "seal_url"}
 
 
 def with_links(row: dict) -> dict:
-    """The row with short-lived links to its stamp image (and a TEO's seal image), for the screens to show."""
+    """The row with short-lived links to its stamp image (and a TEO's seal image), for the screens to show.
+    Added where a profile is answered, not in get_profile, which services also call as a scoped lookup."""
     return {**row, **{url: files.link(row[key]) for key, url in _LINKS.items() if row.get(key)}}
 
 
@@ -94,7 +95,7 @@ def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
     row = store.get(kind, id=org_id)
     if not row:
         raise NotFound("机构不存在", code="org_not_found")
-    return with_links(row)
+    return row
 
 
 def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) -> dict:
@@ -109,7 +110,7 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
             raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     clean = md.parse_row(kind, candidate)
     store.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
-    return with_links(store.get(kind, id=org_id))
+    return store.get(kind, id=org_id)
 
 
 def _check_own(principal: Principal, kind: str, org_id: str) -> None:
