@@ -2,11 +2,14 @@
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
 
+// `pending` names the action running (run's second argument), so only its own button shows the spinner.
 export function useAction() {
   const busy = ref(false)
-  async function run(fn) {
+  const pending = ref('')
+  async function run(fn, name = '') {
     if (busy.value) return undefined
     busy.value = true
+    pending.value = name
     try {
       return await fn()
     } catch (err) {
@@ -14,9 +17,10 @@ export function useAction() {
       return undefined
     } finally {
       busy.value = false
+      pending.value = ''
     }
   }
-  return { busy, run }
+  return { busy, pending, run }
 }
 
 export function showError(err) {
