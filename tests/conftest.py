@@ -36,6 +36,9 @@ def api(running):
 _GROUPS = {"integration": "stack", "reliability": "stack"}
 
 
+# tryfirst: xdist's own hook turns the marks into "@group" node-id suffixes, so the marks must be there
+# before it runs; otherwise each test is scheduled on its own and two workers can share a module fixture.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     root = Path(__file__).parent
     for item in items:
