@@ -1,7 +1,7 @@
 """Use cases of the issuance records: generate pending records (F3), list the tabs with counts, view one
 record with its audit trail, delete an unsigned one."""
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import files, sheets
 from ..domain import idcard
@@ -215,12 +215,13 @@ def select(principal: Principal, record_ids: list[str] | None, filter_: dict | N
     return chosen, skipped
 
 
-def counts(principal: Principal, flt: RecordFilter) -> dict:
+def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = None) -> dict:
+    """Each tab's count under the filter: the tab counters, or for a candidate filter a tally of that
+    candidate's records (``found``: the filter's records in every status, when the caller has read them)."""
     side, org = scope_of(principal)
     tally = {s.value: 0 for s in Status}
     if flt.by_candidate:
-        everything = matching(principal, RecordFilter(**{**flt.__dict__, "status": ALL}))
-        for r in everything:
+        for r in found if found is not None else matching(principal, replace(flt, status=ALL)):
             tally[r["status"]] += 1
     else:
         for bucket in store.counters(side, org):
@@ -232,13 +233,18 @@ def counts(principal: Principal, flt: RecordFilter) -> dict:
 
 
 def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: int) -> dict:
-    rows = matching(principal, flt)
+    if flt.by_candidate:
+        # One read answers both the rows and the counts, so a record that moves between two reads (the
+        # stamping worker finishing) can never be counted in a tab whose list does not show it.
+        found = matching(principal, replace(flt, status=ALL))
+        rows, tally = [r for r in found if flt.matches(r)], counts(principal, flt, found)
+    else:
+        rows, tally = matching(principal, flt), counts(principal, flt)
     start = (page - 1) * page_size
     ids = [r["id"] for r in rows[start:start + page_size]]
     full = {r["id"]: r for r in store.get_many(ids)}
     items = [row_view(full[i], principal.role) for i in ids if i in full]
-    return {"items": items, "total": len(rows), "page": page, "page_size": page_size,
-            "counts": counts(principal, flt)}
+    return {"items": items, "total": len(rows), "page": page, "page_size": page_size, "counts": tally}
 
 
 def row_view(rec: dict, role: Role | None) -> dict:

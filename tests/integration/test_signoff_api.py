@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from chalicelib import config
+from chalicelib.store import records as record_store
 
 from .conftest import assert_error
 from .signoff import counts, fresh_plan, generate, sign, signature_png, statuses
@@ -297,6 +298,25 @@ def test_filters_narrow_rows_and_counts(api):
     assert by_site["total"] == 3 and by_site["counts"]["ALL"] == 3
     other_year = api.get(f"/records?plan_id={plan['plan_id']}&exam_year=2022", as_="teo").json()
     assert other_year["total"] == 0 and other_year["counts"]["ALL"] == 0
+
+
+def test_a_candidates_rows_and_counts_agree_while_the_record_moves(api, monkeypatch):
+    """A record that moves between two reads (the stamping worker finishing) must not be counted in a tab
+    whose list does not show it: under a candidate filter the rows and the counts are one read."""
+    plan = fresh_plan(api, per_site=1)
+    generate(api, plan)
+    person = plan["candidates"]["bjtu"][0]
+    real, reads = record_store.by_candidate, []
+
+    def moving(candidate_no):       # every read after the first sees the record in another status
+        reads.append(candidate_no)
+        return [r if len(reads) == 1 else {**r, "status": "ISSUED"} for r in real(candidate_no)]
+
+    monkeypatch.setattr(record_store, "by_candidate", moving)
+    r = api.get(f"/records?plan_id={plan['plan_id']}&candidate_no={person['candidate_no']}&status=TEO_PENDING",
+                as_="teo").json()
+    assert r["total"] == len(r["items"]) == r["counts"]["TEO_PENDING"] == 1
+    assert r["counts"]["ISSUED"] == 0
 
 
 def test_a_failed_evidence_upload_leaves_the_session_open_and_nothing_moved(api, monkeypatch):
