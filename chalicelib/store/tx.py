@@ -113,5 +113,7 @@ def conditional(write: Callable[[], object]) -> bool:
     except (PutError, UpdateError, DeleteError) as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
+        if exc.cause_response_code in _THROTTLED:          # outlasted botocore's retries: busy, not a 500
+            raise Busy("系统繁忙，请稍后重试", code="busy") from exc
         raise
     return True

@@ -163,6 +163,16 @@ def test_dynamodb_throttling_is_retried_or_answered_busy(api, held, figures):
         assert sorted(issue(api, ids)["applied"]) == sorted(ids)
     assert len(failed) == 2 and {state(api, rid)[0] for rid in ids} == {"GENERATING"}
     figures["faults injected"] += len(failed)
+    # Signing on the phone while the session's own write is throttled: busy, and the code still works.
+    opened = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": pending}).json()
+    signed = {"decision": "confirm", "signature_png_base64": signature_png()}
+    with aws_error("DynamoDB_20120810.UpdateItem", code, times=10_000) as failed:
+        r = api.post(f"/signing-sessions/{opened['id']}/complete", as_="teo_signer", json=signed)
+    assert_error(r, 503, "busy")
+    assert api.get(f"/signing-sessions/{opened['id']}", as_="teo").json()["status"] == "open"
+    r = api.post(f"/signing-sessions/{opened['id']}/complete", as_="teo_signer", json=signed)
+    assert r.status_code == 200 and r.json()["applied"] == pending
+    figures["faults injected"] += len(failed)
 
 
 def _record_conditions_fail(body: dict) -> list[dict]:
