@@ -27,7 +27,11 @@ def running():
 @pytest.fixture(scope="session")
 def api(running):
     from tests.integration.conftest import Api
-    return Api(running.api)
+    from tests.integration.signoff import settled
+    client = Api(running.api)
+    for teo in ("teo", "teo2"):     # tests start from the demo as `make run` shows it once its queue is done
+        assert not settled(client, as_=teo)["GENERATING"], "the demo's stamping jobs did not finish"
+    return client
 
 
 # `make test` runs pytest-xdist with two workers, one per core, grouped by what shares state: the

@@ -82,6 +82,16 @@ def ready(api, plan: dict) -> list[str]:
     return ids
 
 
+def settled(api, as_: str = "teo", timeout: float = 60) -> dict:
+    """The caller's tab counts once none of its records is 证书生成中 (the demo queues some at start)."""
+    deadline = time.time() + timeout
+    while True:
+        counts = api.get("/records?page_size=10", as_=as_).json()["counts"]
+        if not counts["GENERATING"] or time.time() > deadline:
+            return counts
+        time.sleep(0.3)
+
+
 def wait_for(api, ids, wanted: set, timeout: float = 60, as_: str = "teo") -> dict:
     """Poll until every record is in one of ``wanted`` (the worker runs in the background)."""
     deadline = time.time() + timeout
