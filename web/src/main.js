@@ -1,12 +1,12 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import * as Icons from '@element-plus/icons-vue'
-import 'element-plus/dist/index.css'
+// Called from scripts rather than templates, so the component resolver does not see these two.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import './style.css'
 import App from './App.vue'
 import router from './router'
 
 const app = createApp(App)
 for (const [name, component] of Object.entries(Icons)) app.component(name, component)
-app.use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+app.use(router).mount('#app')
