@@ -12,14 +12,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "8001")))
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"),
+                        help="where the UI and API listen; 0.0.0.0 lets a phone on your network scan the QR codes")
     parser.add_argument("--external-aws", action="store_true",
                         default=os.environ.get("SKILLCERT_EXTERNAL_AWS") == "1",
                         help="start no moto; use AWS_ENDPOINT_URL (e.g. LocalStack) or real AWS")
     parser.add_argument("--no-demo", action="store_true", default=os.environ.get("DEMO", "1") == "0",
                         help="start with an empty table (no demo data)")
     args = parser.parse_args()
-    running = stack.start(args.port, None if args.external_aws else args.moto_port, demo=not args.no_demo)
+    running = stack.start(args.port, None if args.external_aws else args.moto_port, demo=not args.no_demo,
+                          host=args.host)
     print(f"SkillCert is running at {running.url}")
+    if args.host != "127.0.0.1":
+        print(f"  QR codes:     {os.environ['SKILLCERT_PUBLIC_URL']}  (listening on {args.host}:{args.port})")
     print(f"  API:          {running.api}/  (OpenAPI: {running.api}/openapi.json)")
     print(f"  AWS:          {running.aws_endpoint}  (DynamoDB table {running.resources['table']}, "
           f"SQS {os.path.basename(running.resources['queue_url'])} + DLQ, S3 {running.resources['bucket']})")

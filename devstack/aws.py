@@ -91,10 +91,10 @@ class SerialDynamoDBMotoServer(ThreadedMotoServer):
         self._server.serve_forever()
 
 
-def ensure_free(port: int, what: str) -> None:
+def ensure_free(port: int, what: str, host: str = "127.0.0.1") -> None:
     with socket.socket() as s:
         try:
-            s.bind(("127.0.0.1", port))
+            s.bind((host, port))
         except OSError:
             raise SystemExit(f"port {port} ({what}) is already in use: stop what uses it, or choose another "
                              f"port (PORT=..., MOTO_PORT=...)") from None

@@ -1,6 +1,7 @@
 """Start and stop the whole local system in one process: moto, resources, demo data, API + UI, SQS poller."""
 import os
 import secrets
+import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,16 @@ def static_root() -> Path:
     return dist if (dist / "index.html").is_file() else ROOT / "web"
 
 
+def lan_address() -> str:
+    """This machine's address on its network (a UDP socket's route choice; no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
 @dataclass
 class Stack:
     port: int
@@ -21,10 +32,11 @@ class Stack:
     resources: dict
     demo: dict | None
     _stoppers: list = field(default_factory=list)
+    host: str = "127.0.0.1"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{'127.0.0.1' if self.host == '0.0.0.0' else self.host}:{self.port}"
 
     @property
     def api(self) -> str:
@@ -40,13 +52,15 @@ class Stack:
         self._stoppers.clear()
 
 
-def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
-    """Everything binds to 127.0.0.1 only. With ``moto_port=None`` no moto is started and the standard
-    ``AWS_ENDPOINT_URL`` settings decide where AWS is (LocalStack, say). Returns once the API listens."""
+def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.0.0.1") -> Stack:
+    """The UI and API listen on ``host`` (127.0.0.1 unless asked: ``0.0.0.0`` lets a phone on the same
+    network open the QR codes, which then carry this machine's network address); moto stays on 127.0.0.1.
+    With ``moto_port=None`` no moto is started and the standard ``AWS_ENDPOINT_URL`` settings decide where
+    AWS is (LocalStack, say). Returns once the API listens."""
     os.environ.setdefault("SKILLCERT_TOKEN_SECRET", secrets.token_urlsafe(48))
-    os.environ.setdefault("SKILLCERT_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    os.environ.setdefault("SKILLCERT_PUBLIC_URL", f"http://{lan_address() if host == '0.0.0.0' else host}:{port}")
     from . import aws
-    aws.ensure_free(port, "UI and API")
+    aws.ensure_free(port, "UI and API", host)
     stoppers = []
     if moto_port is not None:
         stoppers.append(aws.start_moto(moto_port).stop)
@@ -60,7 +74,7 @@ def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
 
         from .poller import SqsPoller
         from .server import make_server
-        server = make_server(app, "127.0.0.1", port, static_root())
+        server = make_server(app, host, port, static_root())
         thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
         thread.start()
         stoppers.append(lambda: (server.server.shutdown(), server.server.server_close()))
@@ -71,4 +85,4 @@ def start(port: int, moto_port: int | None, demo: bool = True) -> Stack:
         for stop in reversed(stoppers):
             stop()
         raise
-    return Stack(port, moto_port, resources, loaded, stoppers)
+    return Stack(port, moto_port, resources, loaded, stoppers, host)
