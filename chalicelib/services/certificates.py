@@ -14,6 +14,7 @@ from ..store import throttle
 from . import records
 
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
+_NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
 
 
 _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
@@ -79,12 +80,12 @@ def _same(stored: str | None, given: str | None) -> bool:
     return hmac.compare_digest((stored or "").encode(), (given or "").strip().upper()[:64].encode())
 
 
-def _matching(cert_no: str, secret_of, given: str) -> dict:
+def _matching(cert_no: str, secret_of, given: str, not_found: str = _NOT_FOUND) -> dict:
     """The record when number and secret both match; otherwise one 404, whichever half was wrong, after
     the same reads either way, so neither the answer nor its timing tells a number exists."""
     rec = _lookup(cert_no)
     if not _same(secret_of(rec) if rec else _NOBODY, given) or not rec:
-        raise NotFound(_NOT_FOUND, code="certificate_not_found")
+        raise NotFound(not_found, code="certificate_not_found")
     return rec
 
 
@@ -98,7 +99,7 @@ def verify_by_id(cert_no: str, id_no: str, client: str) -> dict:
 
 def verify_by_code(cert_no: str, code: str, client: str) -> dict:
     _throttle(client)
-    return public_facts(_matching(cert_no, lambda r: r.get("verification_code"), code))
+    return public_facts(_matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE))
 
 
 MAX_PDF_BYTES = 4 * 1024 * 1024     # base64 of 4 MB stays under Lambda's 6 MB request limit

@@ -59,6 +59,9 @@ def test_issue_electronic_download_and_verify(ui_factory, tmp_path):
     expect(result).to_contain_text("证书有效")
     expect(result).to_contain_text(cert_no)
     public.shot("10-verify-by-qr")
+    # A verdict belongs to the number it checked: editing the form takes it away.
+    public.page.locator("[data-test=verify-cert-no]").fill(cert_no[:-1])
+    expect(result).to_have_count(0)
 
     # ... or uploads the file itself: genuine, with an intact seal.
     public.page.goto(teo.base + "/verify")
