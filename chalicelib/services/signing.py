@@ -48,7 +48,7 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
                  reason: str | None = None) -> dict:
     principal.require(Role.TEO, Role.COLLEGE)    # staff open sessions; the responsible person signs
     side = side_of(principal.role)
-    if action == "reject" and reason is not None:
+    if action == "reject":          # the reason the signer's phone shows, and the records keep
         reason = check_reason(reason)
     movable = [s.value for s in sources(SIGN_ACTIONS[(side, action)])]
     chosen, skipped = records.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)

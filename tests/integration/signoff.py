@@ -62,7 +62,8 @@ def statuses(api, ids, as_: str = "teo") -> dict:
 
 
 def sign(api, staff: str, signer: str, ids=None, flt=None, action="sign", decision="confirm", reason=None) -> dict:
-    body = {"action": action, **({"record_ids": ids} if ids is not None else {"filter": flt})}
+    body = {"action": action, **({"record_ids": ids} if ids is not None else {"filter": flt}),
+            **({"reason": reason} if action == "reject" else {})}
     opened = api.post("/signing-sessions", as_=staff, json=body)
     assert opened.status_code == 201, opened.text
     done = api.post(f"/signing-sessions/{opened.json()['id']}/complete", as_=signer, json={

@@ -56,7 +56,9 @@ def test_reject_and_re_sign_on_both_sides(api):
     assert rec["actions"] == ["view", "resign"]
     # Re-signing after a TEO rejection can only confirm.
     assert_error(api.post("/signing-sessions", as_="teo", json={"action": "reject", "record_ids": [a]}),
-                 409, "nothing_to_do")
+                 400, "reason_required")
+    assert_error(api.post("/signing-sessions", as_="teo", json={"action": "reject", "record_ids": [a],
+                                                                "reason": "仍需核实"}), 409, "nothing_to_do")
     sign(api, "teo", "teo_signer", ids=[a, b])
     assert statuses(api, [a, b]) == {a: "SITE_PENDING", b: "SITE_PENDING"}
     # The site rejects (a reject session), rejects again with a new reason, then re-signs.
@@ -278,6 +280,7 @@ def test_pages_are_stable_with_no_duplicates_or_gaps(api):
     assert_error(api.get("/records?page_size=15", as_="teo"), 400, "invalid_page")
     assert_error(api.get("/records?status=NOPE", as_="teo"), 400, "invalid_filter")
     assert_error(api.get("/records?exam_year=abc", as_="teo"), 400, "invalid_filter")
+    assert assert_error(api.get("/records?candidate_no=1101", as_="teo"), 400)["message"] == "考生编号应为26位数字"
 
 
 def test_filters_narrow_rows_and_counts(api):
