@@ -87,12 +87,13 @@ def sign_on_phone(phone: Ui, url: str, signer: str, refuse_reason: str | None = 
         page.locator("[data-test=sign-login-submit]").click()
     expect(page.locator("[data-test=signature-canvas]")).to_be_visible()
     draw_signature(page)
-    if refuse_reason is None:
-        page.locator("[data-test=sign-confirm]").click()
-    else:
+    rejecting = refuse_reason is not None or page.locator("[data-test=sign-title]").inner_text() == "拒绝签发"
+    if refuse_reason is not None:
         page.locator("[data-test=sign-refuse]").click()
         page.locator("[data-test=sign-refuse-reason]").fill(refuse_reason)
-        page.locator("[data-test=sign-refuse-submit]").click()
+    # What the signer reads above the pad is what this signature will do.
+    expect(page.locator("[data-test=sign-notice]")).to_contain_text("拒绝签发以上发证记录" if rejecting else "准确无误")
+    page.locator("[data-test=sign-confirm]" if refuse_reason is None else "[data-test=sign-refuse-submit]").click()
     done = page.locator("[data-test=sign-done]")
     expect(done).to_be_visible()
     return done.inner_text()
