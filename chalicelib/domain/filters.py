@@ -44,11 +44,17 @@ class RecordFilter:
         return bool(self.candidate_no or self.candidate_name)
 
 
+_LABELS = {"status": "颁证状态", "exam_year": "考试年度", "candidate_no": "考生编号", "candidate_name": "考生姓名",
+           "certificate_id": "考试证书", "level": "等级", "college_id": "试点院校", "plan_id": "考试计划"}
+
+
 def _field(name: str, parse, value: Any):
     try:
         return parse(value)
     except ValueError as exc:
-        raise InvalidInput(f"{name}：{exc}", code="invalid_filter", details={"field": name}) from None
+        label, why = _LABELS[name], str(exc)
+        message = why if why.startswith(label) else f"{label}{why}"     # "考生编号应为26位数字", "考试年度应为…"
+        raise InvalidInput(message, code="invalid_filter", details={"field": name}) from None
 
 
 def _status(value: Any) -> str:
