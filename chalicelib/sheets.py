@@ -19,24 +19,25 @@ MAX_COLUMNS = 100
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def read_rows(data: bytes, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
+def read_rows(data: bytes, titles: list[str], required: Iterable[str] = ()) -> list[tuple[int, dict[str, Any]]]:
     """Rows of the first sheet as ``(row number, {title: value})``; the first row holds the titles.
 
-    Columns are matched by title, so their order does not matter; unknown columns are ignored.
+    Columns are matched by title, so their order does not matter; unknown columns are ignored, and a
+    missing ``required`` column refuses the file (rather than every row saying its cell is empty).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise TooLarge("表格解压后过大，请拆分后分批导入", code="sheet_too_large")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return _rows(book, titles)
+        return _rows(book, titles, list(required))
     except (InvalidInput, TooLarge):
         raise
     except Exception:   # a damaged file fails in zipfile, in the XML parser or in openpyxl, in many ways
         raise InvalidInput("文件不是有效的xlsx表格，请使用Excel另存为.xlsx格式后上传", code="invalid_xlsx") from None
 
 
-def _rows(book, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
+def _rows(book, titles: list[str], required: list[str]) -> list[tuple[int, dict[str, Any]]]:
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
@@ -52,6 +53,10 @@ def _rows(book, titles: list[str]) -> list[tuple[int, dict[str, Any]]]:
         positions = {t: names.index(t) for t in titles if t in names}
         if not positions:
             raise InvalidInput("表格第一行应为列标题：" + "、".join(titles), code="missing_columns")
+        if absent := [t for t in required if t not in positions]:
+            unknown = [n for n in names if n and n not in titles]
+            message = f"缺少必填列：{'、'.join(absent)}" + (f"；无法识别的列：{'、'.join(unknown)}" if unknown else "")
+            raise InvalidInput(message, code="missing_columns", details={"missing": absent, "unknown": unknown})
         result = []
         for number, values in enumerate(rows, start=2):
             if number > MAX_ROWS + 1:      # empty rows count too: a sparse sheet must not spin for long

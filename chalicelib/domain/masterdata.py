@@ -259,6 +259,10 @@ def titles(kind: str) -> list[str]:
     return [f.title for f in KINDS[kind]]
 
 
+def required_titles(kind: str) -> list[str]:
+    return [f.title for f in KINDS[kind] if f.required]
+
+
 def personal_info_problems(candidate: dict[str, Any], requires_photo: bool) -> list[str]:
     """Why a candidate's personal information is not complete and valid for issuing (F3)."""
     problems = []

@@ -145,7 +145,7 @@ def import_file(kind: str, file_base64: str, mode: str = "all_or_nothing") -> di
     if mode not in IMPORT_MODES:
         raise InvalidInput("mode 应为 all_or_nothing 或 valid_rows", code="invalid_input")
     data = uploads.decode(file_base64, "文件内容", MAX_IMPORT_BYTES)
-    rows = sheets.read_rows(data, md.titles(kind))
+    rows = sheets.read_rows(data, md.titles(kind), md.required_titles(kind))
     if not rows:
         raise InvalidInput("表格中没有数据行", code="empty_sheet")
     return import_rows(kind, rows, mode)

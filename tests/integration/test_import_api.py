@@ -46,6 +46,14 @@ def test_file_with_errors_imports_nothing_and_names_each_row(api):
     assert "imp-c" in org_ids(api)
 
 
+def test_a_misnamed_required_column_refuses_the_file_naming_it(api):
+    titles = [("所属院校" if t == "所属院校代码" else t) for t in CAND_TITLES]
+    data = xlsx(titles, [["11010820211630978822099001", "列名错", None, "院校考生", "bjtu", None]])
+    err = assert_error(api.post("/admin/import/candidates", as_="admin", json={"file_base64": b64(data)}),
+                       400, "missing_columns")
+    assert err["message"] == "缺少必填列：所属院校代码；无法识别的列：所属院校"
+
+
 def test_candidate_id_numbers_and_references_are_checked(api):
     good_id = "11010519491231002X"
     data = xlsx(CAND_TITLES, [
