@@ -25,7 +25,7 @@ class RecordFilter:
         return ((not with_status or self.status == ALL or rec.get("status") == self.status)
                 and (self.exam_year is None or int(rec.get("exam_year", 0)) == self.exam_year)
                 and (self.candidate_no is None or rec.get("candidate_no") == self.candidate_no)
-                and (self.candidate_name is None or rec.get("candidate_name") == self.candidate_name)
+                and (self.candidate_name is None or self.candidate_name in (rec.get("candidate_name") or ""))
                 and (self.certificate_id is None or rec.get("certificate_id") == self.certificate_id)
                 and (self.level is None or rec.get("level") == self.level)
                 and (self.college_id is None or rec.get("site_id") == self.college_id)
@@ -41,6 +41,7 @@ class RecordFilter:
 
     @property
     def by_candidate(self) -> bool:
+        """Narrowed by something finer than the tab counters (a candidate's number, or part of a name)."""
         return bool(self.candidate_no or self.candidate_name)
 
 

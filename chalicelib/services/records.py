@@ -176,10 +176,11 @@ def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None
     wanted = [s.value for s in Status] if flt.status == ALL else [flt.status]
     if statuses is not None:
         wanted = [s for s in wanted if s in statuses]
-    if flt.by_candidate:
-        found = store.by_candidate(flt.candidate_no) if flt.candidate_no else store.by_name(flt.candidate_name)
+    if flt.candidate_no:
+        found = store.by_candidate(flt.candidate_no)
         rows = [r for r in found if in_scope(principal, r) and r["status"] in wanted and flt.matches(r)]
         return sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"]))
+    # A name matches by its part (staff type a surname), so it is looked for in the tabs themselves.
     rows = [r for status in wanted for r in store.tab(side, org, status) if flt.matches(r)]
     return sorted(rows, key=lambda r: r["order_key"])
 

@@ -36,7 +36,6 @@ def _index_keys(rec: dict, status: str) -> dict:
         "site_pk": f"SITE#{rec['site_id']}#{status}",
         "order_key": f"{rec['created_at']}#{rec['candidate_no']}#{rec['id']}",
         "gsi1pk": f"CAND#{rec['candidate_no']}", "gsi1sk": f"REC#{rec['id']}",
-        "gsi2pk": f"NAME#{rec['candidate_name'] or '-'}", "gsi2sk": f"REC#{rec['id']}",
     }
 
 
@@ -334,10 +333,6 @@ def tab(scope: str, scope_id: str, status: str) -> list[dict]:
 
 def by_candidate(candidate_no: str) -> list[dict]:
     return [to_dict(r) for r in Record.gsi1.query(f"CAND#{candidate_no}", Entity.gsi1sk.startswith("REC#"))]
-
-
-def by_name(name: str) -> list[dict]:
-    return [to_dict(r) for r in Record.gsi2.query(f"NAME#{name}", Entity.gsi2sk.startswith("REC#"))]
 
 
 def counters(scope: str, scope_id: str) -> list[dict]:

@@ -297,6 +297,11 @@ def test_filters_narrow_rows_and_counts(api):
     assert row["certificate"]["title"] == "信息化应用职业技能等级证书（中级）"
     by_name = api.get(f"/records?plan_id={plan['plan_id']}&candidate_name={person['name']}", as_="teo").json()
     assert person["candidate_no"] in {i["candidate"]["candidate_no"] for i in by_name["items"]}
+    part = person["name"][1:]            # staff type part of a name
+    by_part = api.get(f"/records?plan_id={plan['plan_id']}&candidate_name={part}", as_="teo").json()
+    assert person["candidate_no"] in {i["candidate"]["candidate_no"] for i in by_part["items"]}
+    assert all(part in i["candidate"]["name"] for i in by_part["items"])
+    assert by_part["total"] == by_part["counts"]["ALL"] == by_part["counts"]["TEO_PENDING"]
     by_site = api.get(f"/records?plan_id={plan['plan_id']}&college_id=bjtu&status=TEO_PENDING", as_="teo").json()
     assert by_site["total"] == 3 and by_site["counts"]["ALL"] == 3
     other_year = api.get(f"/records?plan_id={plan['plan_id']}&exam_year=2022", as_="teo").json()
