@@ -85,13 +85,24 @@ def draw(canvas, x: float, y: float, text: str, size: float, align: str = "left"
     canvas.drawText(t)
 
 
+# Chinese line-breaking rules (禁则): closing marks never start a line, opening marks never end one.
+_NO_START = set("，。、；：？！）》」』】〕…％,.;:?!)]}%")
+_NO_END = set("（《「『【〔([{")
+
+
 def wrap(text: str, size: float, max_width: float) -> list[str]:
-    """Greedy line breaking by character (Chinese text has no spaces to break at)."""
+    """Greedy line breaking by character (Chinese text has no spaces to break at), keeping brackets and
+    punctuation with the characters they belong to."""
     lines, line = [], ""
     for char in text:
         if line and width(line + char, size) > max_width:
-            lines.append(line)
-            line = char
+            head, carry = line, ""
+            if char in _NO_START and len(head) > 1:        # the closing mark takes the character before it
+                head, carry = head[:-1], head[-1]
+            while len(head) > 1 and head[-1] in _NO_END:     # an opening mark goes down with what it opens
+                head, carry = head[:-1], head[-1] + carry
+            lines.append(head)
+            line = carry + char
         else:
             line += char
     if line:
