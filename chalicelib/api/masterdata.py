@@ -21,6 +21,17 @@ def list_colleges(principal):
     return {"items": service.list_kind(principal, "colleges")}
 
 
+def _exports(kind: str, title: str) -> None:
+    @endpoint(bp, f"/{kind}/export", "POST", summary=f"{title}: the list as an xlsx (a presigned link)",
+              tag="master data", body=schemas.obj({}), name=f"export_{kind}")
+    def export(principal, body):
+        return service.export_profiles(principal, kind)
+
+
+_exports("orgs", "导出机构信息")
+_exports("colleges", "批量导出院校信息")
+
+
 @endpoint(bp, "/certificates", summary="Certificate types in the caller's scope", tag="master data")
 def list_certificates(principal):
     return {"items": service.list_kind(principal, "certificates")}

@@ -1,4 +1,6 @@
-"""Use cases for master data (F10): scoped lists for the filters, profiles, and the admin's imports."""
+"""Use cases for master data (F10): scoped lists for the filters, profiles and their export, and the
+admin's imports."""
+import uuid
 
 from .. import files, sheets
 from ..domain import idcard, uploads
@@ -76,6 +78,24 @@ def list_kind(principal: Principal, kind: str, **filters) -> list[dict]:
         return visible_plans(principal, **filters)
     rows = _sorted(lists[kind](principal))
     return [with_links(r) for r in rows] if kind in _PROFILE_KIND else rows
+
+
+_SEAL_LABELS = {"active": "已生效", "revoked": "已撤销"}
+
+
+def export_profiles(principal: Principal, kind: str) -> dict:
+    """导出机构信息 / 批量导出院校信息: the orgs or colleges the caller sees, in the import file's columns (an
+    admin can edit the file and import it back), plus whether a stamp and a TEO's e-seal are on file."""
+    fields = md.KINDS[kind]
+    titles = [f.title for f in fields] + ["电子签章"] + (["电子公章"] if kind == "orgs" else [])
+    rows = []
+    for row in _sorted(visible_orgs(principal) if kind == "orgs" else visible_colleges(principal)):
+        seal = [_SEAL_LABELS.get(row.get("seal_status"), "未申请")] if kind == "orgs" else []
+        rows.append([row.get(f.key) or "" for f in fields] + ["已上传" if row.get("stamp_key") else "未上传"] + seal)
+    name = "培训评价组织信息.xlsx" if kind == "orgs" else "试点院校信息.xlsx"
+    key = f"exports/{principal.org_id or 'admin'}/{uuid.uuid4().hex}/{name}"
+    files.put(key, sheets.write(titles, rows, name.removesuffix(".xlsx")), sheets.CONTENT_TYPE)
+    return {"url": files.link(key, filename=name), "count": len(rows), "filename": name}
 
 
 # ---- profiles (contact details) ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 e-seal and have it approved, import master data with bad rows, the candidate's space, and login errors."""
 import re
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -46,6 +46,15 @@ def test_teo_uploads_a_stamp_and_a_wrong_one_is_refused(ui_factory, tmp_path):
     dialog.locator("[data-test=stamp-save]").click()
     expect(page.get_by_text("保存成功，电子签章已更新")).to_be_visible()
     teo.shot("14-org-teo")
+
+
+def test_a_college_exports_its_information(ui_factory):
+    page = ui_factory("college", "/org/college").page
+    with page.expect_download() as download:
+        page.locator("[data-test=org-export]").click()                   # 批量导出院校信息
+    assert download.value.suggested_filename == "试点院校信息.xlsx"
+    rows = list(load_workbook(download.value.path()).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("院校代码", "院校名称") and [r[1] for r in rows[1:]] == ["北京交通大学"]
 
 
 def test_seal_application_approved_by_the_admin(ui_factory):

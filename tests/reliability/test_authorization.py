@@ -40,6 +40,8 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/colleges"): (None, allow(200, ("admin",) + ORG_USERS)),
     ("GET", "/certificates"): (None, allow(200, ("admin",) + ORG_USERS)),
     ("GET", "/plans"): (None, allow(200, ("admin",) + ORG_USERS)),
+    ("POST", "/orgs/export"): ({}, allow(200, ("admin",) + ORG_USERS)),
+    ("POST", "/colleges/export"): ({}, allow(200, ("admin",) + ORG_USERS)),
     ("GET", "/orgs/{org_id}"): (None, allow(200, ("admin",) + ZWL, otherwise=404)),
     ("PUT", "/orgs/{org_id}"): ({}, allow(200, ("admin",) + ZWL, otherwise=404)),
     ("GET", "/colleges/{org_id}"): (None, allow(200, ("admin",) + NCUT, otherwise=404)),
