@@ -42,9 +42,11 @@ system-tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; fi
 
-# Two workers (pytest-xdist), one per core; tests/conftest.py groups the suites that share a stack.
+# Two workers (pytest-xdist), one per core. loadfile keeps each module on one worker, so a module's fixtures
+# (one `chalice package`, say) are made once; each worker starts its own stack. (xdist's loadgroup does not
+# group under pytest 9: it renames node ids through an attribute pytest no longer reads.)
 test: install lint system-tools
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

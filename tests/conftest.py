@@ -34,22 +34,6 @@ def api(running):
     return client
 
 
-# `make test` runs pytest-xdist with two workers, one per core, grouped by what shares state: the
-# integration and reliability suites share one stack (in this order, as without xdist), while the
-# browser tests (their own stack in a subprocess), the unit tests and the deployment check go elsewhere.
-_GROUPS = {"integration": "stack", "reliability": "stack"}
-
-
-# tryfirst: xdist's own hook turns the marks into "@group" node-id suffixes, so the marks must be there
-# before it runs; otherwise each test is scheduled on its own and two workers can share a module fixture.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    root = Path(__file__).parent
-    for item in items:
-        suite = item.path.relative_to(root).parts[0]
-        item.add_marker(pytest.mark.xdist_group(_GROUPS.get(suite, suite)))
-
-
 # The reliability figures: each test adds to FIGURES; under xdist each worker hands its own to the controller.
 FIGURES: Counter = Counter()
 
