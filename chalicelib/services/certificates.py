@@ -40,10 +40,12 @@ def download(principal: Principal, rec_id: str) -> dict:
 
 
 def mine(principal: Principal) -> list[dict]:
-    """学生个人空间: the candidate's issued certificates."""
+    """学生个人空间: the candidate's issued certificates, each with the code its QR code carries (printed on
+    the holder's own PDF anyway), so 查验 opens the public page as a scan would."""
     principal.require(Role.CANDIDATE)
-    return [public_facts(r) for r in store.by_candidate(principal.candidate_no)
-            if r.get("cert_no") and r["status"] == Status.ISSUED.value]
+    issued = [r for r in store.by_candidate(principal.candidate_no)
+              if r.get("cert_no") and r["status"] == Status.ISSUED.value]
+    return [{**public_facts(r), "verification_code": r.get("verification_code")} for r in issued]
 
 
 def mask_name(name: str) -> str:

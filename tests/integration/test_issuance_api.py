@@ -223,6 +223,9 @@ def test_the_candidate_sees_and_downloads_only_their_own_certificates(api):
     assert items and all(i["status"] == "valid" for i in items)
     meta, pdf = fetch_pdf(api, items[0]["record_id"], as_="student")
     assert meta["cert_no"] == items[0]["cert_no"]
+    # 查验 from the candidate's space opens the public page as scanning the certificate's QR code would.
+    mine_verified = api.get(f"/verify/{items[0]['cert_no']}?code={items[0]['verification_code']}")
+    assert mine_verified.status_code == 200 and mine_verified.json()["status"] == "valid"
     others = api.get("/records?status=ISSUED&college_id=bjtu", as_="teo").json()["items"]
     if others:
         assert_error(api.get(f"/records/{others[0]['id']}/certificate", as_="student"), 404)
