@@ -101,3 +101,9 @@ def import_template(kind, principal):
         raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
     return {"kind": kind, "columns": [{"key": f.key, "title": f.title, "required": f.required}
                                       for f in md.KINDS[kind]]}
+
+
+@endpoint(bp, "/admin/import/{kind}/template-file", "POST", summary="An empty import file of this kind (xlsx "
+          "with the column titles), as a presigned link", tag="admin", roles=(Role.ADMIN,), body=schemas.obj({}))
+def import_template_file(kind, principal, body):
+    return service.template_file(kind)

@@ -171,6 +171,20 @@ def import_file(kind: str, file_base64: str, mode: str = "all_or_nothing") -> di
     return import_rows(kind, rows, mode)
 
 
+_KIND_NAMES = {"orgs": "培训评价组织", "colleges": "试点院校", "certificates": "证书", "plans": "考试计划",
+               "candidates": "考生", "results": "考试结果"}
+
+
+def template_file(kind: str) -> dict:
+    """下载导入模板: an xlsx whose first row holds the kind's column titles, ready to fill in."""
+    if kind not in md.KINDS:
+        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
+    name = f"{_KIND_NAMES[kind]}导入模板.xlsx"
+    key = f"templates/{kind}.xlsx"
+    files.put(key, sheets.write(md.titles(kind), [], _KIND_NAMES[kind]), sheets.CONTENT_TYPE)
+    return {"url": files.link(key, filename=name), "filename": name}
+
+
 def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_nothing") -> dict:
     """Validate numbered rows and write them as ``mode`` says (see ``import_file``)."""
     report = _validate(kind, rows)

@@ -3,7 +3,7 @@ e-seal and have it approved, import master data with bad rows, the candidate's s
 import io
 import re
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -95,9 +95,12 @@ def test_admin_import_lists_each_bad_row(ui_factory, tmp_path):
     expect(columns).not_to_contain_text("机构代码")
     titles = [t.replace("*", "").strip() for t in page.locator("[data-test=import-columns] .el-tag").all_inner_texts()]
     assert titles[:2] == ["院校代码", "院校名称"], titles
-    book = Workbook()
+    with page.expect_download() as download:                  # 下载导入模板, then fill it in
+        page.locator("[data-test=import-template]").click()
+    assert download.value.suggested_filename == "试点院校导入模板.xlsx"
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = book.active
-    sheet.append(titles)
+    assert [c.value for c in sheet[1]] == titles
     sheet.append(["e2e1", "端到端测试学院", "张三", "13800000000", "a@b.cn"][:len(titles)])
     sheet.append(["e2e2", "坏手机号学院", "李四", "123", "c@d.cn"][:len(titles)])
     path = tmp_path / "colleges.xlsx"

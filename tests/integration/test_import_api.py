@@ -3,6 +3,9 @@ import base64
 import io
 import zipfile
 
+import requests
+from openpyxl import load_workbook
+
 from .conftest import assert_error, xlsx
 
 ORG_TITLES = ["机构代码", "机构名称", "联系人姓名", "联系人手机号", "联系人邮箱"]
@@ -106,6 +109,15 @@ def test_only_the_admin_imports(api):
     data = xlsx(ORG_TITLES, [["imp-z", "不应导入", None, None, None]])
     assert_error(api.post("/admin/import/orgs", as_="teo", json={"file_base64": b64(data)}), 403)
     assert "imp-z" not in org_ids(api)
+
+
+def test_the_template_file_is_an_empty_import_file(api):
+    r = api.post("/admin/import/candidates/template-file", as_="admin", json={})
+    assert r.status_code == 200 and r.json()["filename"] == "考生导入模板.xlsx"
+    rows = list(load_workbook(io.BytesIO(requests.get(r.json()["url"], timeout=10).content)).active.iter_rows(
+        values_only=True))
+    assert rows == [tuple(CAND_TITLES)]
+    assert_error(api.post("/admin/import/nope/template-file", as_="admin", json={}), 404, "unknown_kind")
 
 
 def test_import_template_lists_the_columns(api):

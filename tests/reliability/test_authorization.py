@@ -51,6 +51,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/import/{kind}"): ({}, allow(400, ["admin"])),
     ("POST", "/admin/master/{kind}"): ({}, allow(400, ["admin"])),
     ("GET", "/admin/import/{kind}/template"): (None, allow(200, ["admin"])),
+    ("POST", "/admin/import/{kind}/template-file"): ({}, allow(200, ["admin"])),
     ("POST", "/records/generate/preview"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/generate/lists"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/generate"): ({}, allow(400, ("teo", "teo2"))),
