@@ -73,11 +73,16 @@ def _verb(action: str) -> str:
     return "签发" if action == "sign" else "拒绝签发"
 
 
+# Another org's session looks missing, as everywhere; the words also point the signer who scanned a code
+# with the wrong account at the fix.
+_NOT_YOURS = "签发会话不存在，或不属于当前账号：请使用本机构负责人账号登录后重新扫码"
+
+
 def _load(principal: Principal, session_id: str) -> dict:
     session = store.get_session(session_id)
     side = side_of(principal.role)
     if not session or side != session["side"] or principal.org_id != session["org_id"]:
-        raise NotFound("签发会话不存在", code="session_not_found")
+        raise NotFound(_NOT_YOURS, code="session_not_found")
     return session
 
 
@@ -130,7 +135,7 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
              client_ip: str) -> dict:
     session = _load(principal, session_id)
     if principal.role is not _SIGNER[session["side"]]:
-        raise NotFound("签发会话不存在", code="session_not_found")
+        raise NotFound(_NOT_YOURS, code="session_not_found")
     image = _signature(png_base64)
     action = session["action"]
     rejecting = (action == "sign" and decision == "refuse") or (action == "reject" and decision == "confirm")
