@@ -38,6 +38,14 @@ def login(username: str, password: str) -> dict:
     return {"token": token, "expires_at": expires, "user": public_user(user)}
 
 
+def display_names(usernames) -> dict[str, str]:
+    """Each known username's display name (the screens show people, not login names); the username itself
+    for an account without one. Unknown names (``system``, deleted accounts) are absent."""
+    wanted = {u for u in usernames if u}
+    return {u["username"]: u.get("display_name") or u["username"]
+            for u in store.get_many("users", [{"username": name} for name in wanted])}
+
+
 def still_valid(principal: Principal) -> bool:
     """A token stays good only while its account is active with the same role and organisation."""
     user = store.get("users", username=principal.username)

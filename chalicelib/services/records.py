@@ -12,6 +12,7 @@ from ..domain.filters import ALL, RecordFilter, parse_filter
 from ..domain.workflow import LABELS, Status, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
+from . import accounts
 
 # ---- scope -------------------------------------------------------------------------------------------
 
@@ -271,14 +272,20 @@ def row_view(rec: dict, role: Role | None) -> dict:
 def detail(principal: Principal, rec_id: str) -> dict:
     rec = load(principal, rec_id)
     view = row_view(rec, principal.role)
-    view["signoff"] = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
+    events = sorted(store.events(rec_id), key=lambda e: e["at"])
+    people = [rec.get("created_by"), rec.get("teo_signed_by"), rec.get("site_signed_by"), *(e["actor"] for e in events)]
+    names = accounts.display_names(people)
+    signoff = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
+    view["signoff"] = {**signoff, **{f"{k}_name": names.get(signoff[k], signoff[k])
+                                     for k in ("teo_signed_by", "site_signed_by")}}
     view["created_at"], view["created_by"] = rec["created_at"], rec.get("created_by")
+    view["created_by_name"] = names.get(rec.get("created_by"), rec.get("created_by"))
     view["certificate"].update({"cert_no": rec.get("cert_no"), "award_date": rec.get("award_date"),
                                 "pdf_version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")})
     view["versions"] = [{k: v.get(k) for k in ("version", "sha256", "method", "created_at", "superseded")}
                         for v in store.versions(rec_id)]
-    view["events"] = [{k: e.get(k) for k in ("at", "actor", "role", "org_id", "action", "from_status",
-                                              "to_status", "reason", "session_id")}
-                      for e in sorted(store.events(rec_id), key=lambda e: e["at"])]
+    view["events"] = [{**{k: e.get(k) for k in ("at", "actor", "role", "org_id", "action", "from_status",
+                                                 "to_status", "reason", "session_id")},
+                       "actor_name": names.get(e["actor"], e["actor"])} for e in events]
     return view
 

@@ -22,7 +22,7 @@ from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, authorize, check_reason, next_status, side_of, sources
 from ..store import records as store
-from . import records
+from . import accounts, records
 
 SESSION_SECONDS = 600
 MAX_RECORDS = 3000        # a session, its record states and its outcome must fit one 400 KB item
@@ -91,6 +91,7 @@ def view(principal: Principal, session_id: str) -> dict:
 
 
 def _view(session: dict) -> dict:
+    names = accounts.display_names([session["created_by"], session.get("signer")])
     status = session["status"]
     if status == "open" and session["expires_at"] <= time.time():
         status = "expired"
@@ -98,7 +99,9 @@ def _view(session: dict) -> dict:
             "org_id": session["org_id"], "count": len(session["record_ids"]), "digest": session["digest"],
             "reason": session.get("reason"), "expires_at": session["expires_at"],
             "preview_names": session.get("preview_names", []), "created_by": session["created_by"],
+            "created_by_name": names.get(session["created_by"], session["created_by"]),
             "decision": session.get("decision"), "signer": session.get("signer"),
+            "signer_name": names.get(session.get("signer"), session.get("signer")),
             "signed_at": session.get("signed_at"), "applied": session.get("applied") or [],
             "skipped": store.session_skipped(session)}
 

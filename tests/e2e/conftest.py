@@ -105,7 +105,9 @@ class Ui:
         return self
 
     def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        """A screenshot of the screen at rest: fades and loading masks still running are finished first."""
+        expect(self.page.locator(".el-loading-mask")).to_have_count(0)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
 
     def close(self) -> None:
         self.context.close()

@@ -110,6 +110,7 @@ def test_reject_with_a_reason_then_sign_again(ui_factory):
     expect(timeline).to_contain_text("培训评价组织拒绝签发")
     expect(timeline).to_contain_text("理由：成绩有误，需与院校核对")
     expect(timeline).to_contain_text("培训评价组织确认签发")
+    expect(timeline).to_contain_text("中物联物流 发证机构负责人")        # who signed, by name
     teo.shot("07-record-detail")
 
 

@@ -51,8 +51,10 @@ def test_reject_and_re_sign_on_both_sides(api):
     done = api.post(f"/signing-sessions/{opened['id']}/complete", as_="teo_signer", json={
         "decision": "refuse", "signature_png_base64": signature_png(), "reason": "成绩有误，请核对"}).json()
     assert done["status"] == "refused" and done["applied"] == [a]
+    assert done["signer_name"] == "中物联物流 发证机构负责人" and done["created_by_name"] == "中物联物流 业务员"
     rec = api.get(f"/records/{a}", as_="teo").json()
     assert rec["status"] == "TEO_REJECTED" and rec["reason"] == "成绩有误，请核对"
+    assert [e["actor_name"] for e in rec["events"]][-1] == "中物联物流 发证机构负责人"    # people, not logins
     assert rec["actions"] == ["view", "resign"]
     # Re-signing after a TEO rejection can only confirm.
     assert_error(api.post("/signing-sessions", as_="teo", json={"action": "reject", "record_ids": [a]}),
