@@ -131,3 +131,17 @@ def test_candidate_downloads_own_certificate(ui_factory):
     expect(page.get_by_role("menubar")).not_to_contain_text("证书发放管理")
     card.locator("[data-test=my-cert-verify]").click()          # 查验 shows the verdict at once
     expect(page.locator("[data-test=verify-result]")).to_contain_text("证书有效")
+
+
+def test_the_candidates_space_fits_a_phone(ui_factory):
+    phone = ui_factory("student", "/my", mobile=True)
+    page = phone.page
+    card = page.locator("[data-test=my-cert]").first
+    expect(card).to_be_visible()
+    width = page.viewport_size["width"]
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)      # no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    phone.shot("19-my-certificates-phone")
+    page.locator("[data-test=menu-open]").click()                               # the menu is a drawer
+    expect(page.locator("[data-test=menu-drawer]")).to_contain_text("我的证书")
