@@ -14,6 +14,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import config, files, sealing
 from ..domain import certno
@@ -83,6 +84,7 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
                 raise RetryLater(str(exc)) from exc
             failed.append((rec, f"多次重试仍失败：{exc}"))
     done, lost, busy = store.mark_issued(made)
+    _discard([it.pdf_key for it in made if it.record["id"] in set(lost) | set(busy)])
     if busy and not last_try:
         raise RetryLater("the table stayed busy")
     failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
@@ -93,6 +95,17 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
     if not _fail(failed):
         raise RetryLater("the table stayed busy")
     log.info("stamped", extra={"issued": len(done), "failed": len(failed)})
+
+
+def _discard(keys: list[str]) -> None:
+    """The PDFs of records this run did not issue (a repeated delivery won the race, or the table stayed
+    busy) would belong to nothing: remove them. Best effort: the records are right either way."""
+    if not keys:
+        return
+    try:
+        files.delete(keys)
+    except (BotoCoreError, ClientError):
+        log.warning("unused certificate PDFs were not removed", extra={"keys": keys})
 
 
 def _fail(failed: list[tuple[dict, str]]) -> bool:
