@@ -265,7 +265,9 @@ def row_view(rec: dict, role: Role | None) -> dict:
         "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
                  "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
         "reason": rec.get("reason"),
-        "actions": row_actions(role, status, bool(rec.get("signed"))),
+        "revoked": bool(rec.get("revoked")), "revoked_reason": rec.get("revoked_reason"),
+        "actions": [a for a in row_actions(role, status, bool(rec.get("signed")))
+                    if not (rec.get("revoked") and a == "reissue")],      # a revoked certificate stays revoked
     }
 
 

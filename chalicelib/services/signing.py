@@ -20,7 +20,7 @@ from .. import config, files
 from ..domain import uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
-from ..domain.workflow import SIGN_ACTIONS, Action, authorize, check_reason, next_status, side_of, sources
+from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_reason, next_status, side_of, sources
 from ..store import records as store
 from . import accounts, records
 
@@ -54,8 +54,11 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     chosen, skipped = records.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)
     ids = [r["id"] for r in chosen]
     now = time.time()
+    # 重新签发 (manual 3.2): the TEO re-signing records it refused can only confirm them. (A site may refuse
+    # its refused records again, with a new reason.)
+    resign = action == "sign" and all(r["status"] == Status.TEO_REJECTED.value for r in chosen)
     session = {
-        "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action,
+        "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action, "resign": resign,
         "record_ids": ids, "record_marks": [store.mark(r) for r in chosen], "digest": digest(chosen),
         "reason": reason, "status": "open",
         "created_by": principal.username, "created_at": store.now_iso(),
@@ -96,6 +99,7 @@ def _view(session: dict) -> dict:
     if status == "open" and session["expires_at"] <= time.time():
         status = "expired"
     return {"id": session["id"], "status": status, "action": session["action"], "side": session["side"],
+            "resign": bool(session.get("resign")),
             "org_id": session["org_id"], "count": len(session["record_ids"]), "digest": session["digest"],
             "reason": session.get("reason"), "expires_at": session["expires_at"],
             "preview_names": session.get("preview_names", []), "created_by": session["created_by"],
@@ -139,6 +143,8 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
     session = _load(principal, session_id)
     if principal.role is not _SIGNER[session["side"]]:
         raise NotFound(_NOT_YOURS, code="session_not_found")
+    if session.get("resign") and decision == "refuse":
+        raise Conflict("重新签发只能确认签发，不能再次拒绝", code="refuse_not_allowed")
     image = _signature(png_base64)
     action = session["action"]
     rejecting = (action == "sign" and decision == "refuse") or (action == "reject" and decision == "confirm")

@@ -259,6 +259,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     side = UnicodeAttribute()                 # teo | site
     org_id = UnicodeAttribute()
     action = UnicodeAttribute()               # sign | reject
+    resign = BooleanAttribute(default=False)  # 重新签发: a sign session over refused records, confirm only
     record_ids = ListAttribute(of=UnicodeAttribute)
     record_marks = ListAttribute(of=UnicodeAttribute)     # "version:incarnation" as shown when opened
     digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed

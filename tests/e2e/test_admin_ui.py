@@ -145,3 +145,17 @@ def test_the_candidates_space_fits_a_phone(ui_factory):
     phone.shot("19-my-certificates-phone")
     page.locator("[data-test=menu-open]").click()                               # the menu is a drawer
     expect(page.locator("[data-test=menu-drawer]")).to_contain_text("我的证书")
+
+
+def test_staff_screens_and_dialogs_fit_a_phone(ui_factory):
+    phone = ui_factory("teo", "/certificates", mobile=True)
+    page = phone.page
+    width = page.viewport_size["width"]
+    page.locator("[data-test=toolbar-generate]").click()
+    dialog = page.locator("[data-test=generate-dialog]")
+    for part in (dialog, dialog.locator("[data-test=gen-confirm]")):
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    phone.shot("20-generate-dialog-phone")
+    pager = page.locator(".el-pagination").bounding_box()
+    assert pager["x"] >= 0 and pager["x"] + pager["width"] <= width, (pager, width)

@@ -95,6 +95,9 @@ def test_a_revoked_certificate_verifies_as_revoked(api):
     assert_error(api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "again"}), 409)
     skipped = api.post("/records/reissue", as_="teo", json={"record_ids": [rid]}).json()
     assert skipped["applied"] == [] and "撤销" in skipped["skipped"][0]["reason"]
+    # Staff see it too: the record says 已撤销 with why, and no longer offers 重新发放.
+    row = api.get(f"/records/{rid}", as_="teo").json()
+    assert row["revoked"] and row["revoked_reason"] == "考试作弊，撤销证书" and "reissue" not in row["actions"]
 
 
 def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):

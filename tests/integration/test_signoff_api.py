@@ -61,6 +61,12 @@ def test_reject_and_re_sign_on_both_sides(api):
                  400, "reason_required")
     assert_error(api.post("/signing-sessions", as_="teo", json={"action": "reject", "record_ids": [a],
                                                                 "reason": "仍需核实"}), 409, "nothing_to_do")
+    again = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": [a]}).json()
+    assert api.get(f"/signing-sessions/{again['id']}", as_="teo_signer").json()["resign"] is True
+    refused = api.post(f"/signing-sessions/{again['id']}/complete", as_="teo_signer", json={
+        "decision": "refuse", "signature_png_base64": signature_png(), "reason": "再拒一次"})
+    assert_error(refused, 409, "refuse_not_allowed")
+    assert api.get(f"/signing-sessions/{again['id']}", as_="teo").json()["status"] == "open"
     sign(api, "teo", "teo_signer", ids=[a, b])
     assert statuses(api, [a, b]) == {a: "SITE_PENDING", b: "SITE_PENDING"}
     # The site rejects (a reject session), rejects again with a new reason, then re-signs.

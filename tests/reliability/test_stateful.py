@@ -107,6 +107,9 @@ class Workflow(RuleBasedStateMachine):
         assert opened.status_code == 201 and opened.json()["count"] == len(chosen), opened.text
         body = {"decision": decision, "signature_png_base64": signature_png(), "reason": "签字人拒绝"}
         done = self.api.post(f"/signing-sessions/{opened.json()['id']}/complete", as_=signer, json=body)
+        if action == "sign" and decision == "refuse" and {r.status for r in chosen} == {"TEO_REJECTED"}:
+            assert done.status_code == 409 and done.json()["error"]["code"] == "refuse_not_allowed", done.text
+            return                                             # 重新签发 only confirms; nothing moved
         assert done.status_code == 200, done.text
         moved = [r for r in chosen if moves[r.status] is not None]
         assert sorted(done.json()["applied"]) == sorted(r.id for r in moved)
