@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..domain import masterdata as md
 from ..domain.access import Role
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import InvalidInput
 from ..services import masterdata as service
 from . import schemas
 from .http import endpoint
@@ -89,18 +89,14 @@ def import_master_data(kind, principal, body):
 @endpoint(bp, "/admin/master/{kind}", "POST", summary="Create or update one master-data row", tag="admin",
           roles=(Role.ADMIN,), body={"type": "object"}, status=200)
 def upsert_master_data(kind, principal, body):
-    if kind not in md.KINDS:
-        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
     return service.upsert(kind, body)
 
 
 @endpoint(bp, "/admin/import/{kind}/template", summary="The column titles an import file of this kind needs",
           tag="admin", roles=(Role.ADMIN,))
 def import_template(kind, principal):
-    if kind not in md.KINDS:
-        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
     return {"kind": kind, "columns": [{"key": f.key, "title": f.title, "required": f.required}
-                                      for f in md.KINDS[kind]]}
+                                      for f in service.kind_fields(kind)]}
 
 
 @endpoint(bp, "/admin/import/{kind}/template-file", "POST", summary="An empty import file of this kind (xlsx "

@@ -72,11 +72,13 @@ def _sorted(rows: list[dict], key: str = "id") -> list[dict]:
     return sorted(rows, key=lambda r: r[key])
 
 
+_VISIBLE = {"orgs": visible_orgs, "colleges": visible_colleges, "certificates": visible_certificates}
+
+
 def list_kind(principal: Principal, kind: str, **filters) -> list[dict]:
-    lists = {"orgs": visible_orgs, "colleges": visible_colleges, "certificates": visible_certificates}
     if kind == "plans":
         return visible_plans(principal, **filters)
-    rows = _sorted(lists[kind](principal))
+    rows = _sorted(_VISIBLE[kind](principal))
     return [with_links(r) for r in rows] if kind in _PROFILE_KIND else rows
 
 
@@ -89,7 +91,7 @@ def export_profiles(principal: Principal, kind: str) -> dict:
     fields = md.KINDS[kind]
     titles = [f.title for f in fields] + ["电子签章"] + (["电子公章"] if kind == "orgs" else [])
     rows = []
-    for row in _sorted(visible_orgs(principal) if kind == "orgs" else visible_colleges(principal)):
+    for row in _sorted(_VISIBLE[kind](principal)):
         seal = [_SEAL_LABELS.get(row.get("seal_status"), "未申请")] if kind == "orgs" else []
         rows.append([row.get(f.key) or "" for f in fields] + ["已上传" if row.get("stamp_key") else "未上传"] + seal)
     name = "培训评价组织信息.xlsx" if kind == "orgs" else "试点院校信息.xlsx"
@@ -144,8 +146,16 @@ def _check_own(principal: Principal, kind: str, org_id: str) -> None:
 
 # ---- admin: upsert one row, or import a spreadsheet ---------------------------------------------------
 
+def kind_fields(kind: str) -> tuple:
+    """The fields of a master-data kind; an unknown kind in a path is a 404."""
+    if kind not in md.KINDS:
+        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
+    return md.KINDS[kind]
+
+
 def upsert(kind: str, raw: dict) -> dict:
-    known = {f.key for f in md.KINDS[kind]} | {f.title for f in md.KINDS[kind]}
+    fields = kind_fields(kind)
+    known = {f.key for f in fields} | {f.title for f in fields}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise InvalidInput(f"包含不支持的字段：{'、'.join(unknown)}", code="invalid_input")
@@ -160,8 +170,7 @@ def upsert(kind: str, raw: dict) -> dict:
 def import_file(kind: str, file_base64: str, mode: str = "all_or_nothing") -> dict:
     """Import an xlsx of ``kind``. Every bad row is reported as ``{row, message}``; in ``all_or_nothing``
     mode a file with any error imports nothing, in ``valid_rows`` mode the good rows are imported."""
-    if kind not in md.KINDS:
-        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
+    kind_fields(kind)
     if mode not in IMPORT_MODES:
         raise InvalidInput("mode 应为 all_or_nothing 或 valid_rows", code="invalid_input")
     data = uploads.decode(file_base64, "文件内容", MAX_IMPORT_BYTES)
@@ -177,8 +186,7 @@ _KIND_NAMES = {"orgs": "培训评价组织", "colleges": "试点院校", "certif
 
 def template_file(kind: str) -> dict:
     """下载导入模板: an xlsx whose first row holds the kind's column titles, ready to fill in."""
-    if kind not in md.KINDS:
-        raise NotFound(f"未知的数据类型：{kind}", code="unknown_kind")
+    kind_fields(kind)
     name = f"{_KIND_NAMES[kind]}导入模板.xlsx"
     key = f"templates/{kind}.xlsx"
     files.put(key, sheets.write(md.titles(kind), [], _KIND_NAMES[kind]), sheets.CONTENT_TYPE)

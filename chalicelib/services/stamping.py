@@ -84,7 +84,8 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
                 raise RetryLater(str(exc)) from exc
             failed.append((rec, f"多次重试仍失败：{exc}"))
     done, lost, busy = store.mark_issued(made)
-    _discard([it.pdf_key for it in made if it.record["id"] in set(lost) | set(busy)])
+    unissued = set(lost) | set(busy)
+    _discard([it.pdf_key for it in made if it.record["id"] in unissued])
     if busy and not last_try:
         raise RetryLater("the table stayed busy")
     failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
