@@ -7,21 +7,14 @@ of two neighbours is caught before any lookup. Example: ``SC20260000000123`` + c
 import re
 import secrets
 
+from stdnum.iso7064 import mod_37_36
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_M = 36
 _SHAPE = re.compile(r"^SC[0-9]{14}[0-9A-Z]$")
 
 
-def _fold(text: str) -> int:
-    p = _M
-    for ch in text:
-        p = (p + ALPHABET.index(ch)) % _M or _M
-        p = (2 * p) % (_M + 1)
-    return p
-
-
 def check_char(body: str) -> str:
-    return ALPHABET[(1 - _fold(body)) % _M]
+    return mod_37_36.calc_check_digit(body, ALPHABET)
 
 
 def make(year: int, sequence: int) -> str:
