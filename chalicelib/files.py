@@ -9,10 +9,30 @@ from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from . import config
 
 LINK_SECONDS = 300
+
+# Every key prefix the code writes, with how many days its objects live (None: kept). The bucket's
+# lifecycle rules are generated from this table (deploy/template.py) and ``put`` refuses any other
+# prefix, so a new kind of temporary file cannot be forgotten by the expiry rules.
+PREFIXES: dict[str, int | None] = {
+    "certificates/": None,     # every PDF version, kept for verification
+    "signatures/": None,       # the drawn signatures: sign-off evidence
+    "stamps/": None,           # responsible persons' stamps and the e-seal images (content-addressed)
+    "seals/": None,
+    "templates/": None,        # 下载导入模板, rewritten on demand
+    "lists/": 1,               # generation's name lists
+    "exports/": 1,             # xlsx exports
+    "downloads/": 1,           # batch ZIPs
+    "previews/": 1,            # stamp previews
+}
+
+
+def expiring_prefixes() -> dict[str, int]:
+    return {prefix: days for prefix, days in PREFIXES.items() if days}
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,6 +44,8 @@ def _client():
 
 
 def put(key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
+    if not any(key.startswith(prefix) for prefix in PREFIXES):
+        raise ValueError(f"undeclared S3 key prefix: {key} (declare it in files.PREFIXES)")
     _client().put_object(Bucket=config.bucket_name(), Key=key, Body=data, ContentType=content_type,
                          Metadata={k: quote(v) for k, v in (metadata or {}).items()})
 
@@ -33,6 +55,15 @@ def delete(keys: list[str]) -> None:
     for start in range(0, len(keys), 1000):
         _client().delete_objects(Bucket=config.bucket_name(), Delete={
             "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+
+
+def discard(keys: list[str]) -> bool:
+    """Best-effort ``delete``: False when S3 refused or could not be reached (the caller only logs it)."""
+    try:
+        delete(keys)
+    except (BotoCoreError, ClientError):
+        return False
+    return True
 
 
 class Missing(LookupError):

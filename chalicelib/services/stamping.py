@@ -14,7 +14,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import config, files, sealing
 from ..domain import certno
@@ -101,11 +100,7 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
 def _discard(keys: list[str]) -> None:
     """The PDFs of records this run did not issue (a repeated delivery won the race, or the table stayed
     busy) would belong to nothing: remove them. Best effort: the records are right either way."""
-    if not keys:
-        return
-    try:
-        files.delete(keys)
-    except (BotoCoreError, ClientError):
+    if keys and not files.discard(keys):
         log.warning("unused certificate PDFs were not removed", extra={"keys": keys})
 
 
