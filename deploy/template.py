@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from chalicelib import files
 from chalicelib.store.models import Entity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +88,8 @@ def resources(stage: str) -> dict:
                                                "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "LifecycleConfiguration": {"Rules": [
-                {"Id": f"expire-{prefix.rstrip('/')}", "Prefix": prefix, "Status": "Enabled", "ExpirationInDays": 1}
-                for prefix in ("lists/", "exports/", "downloads/")]},
+                {"Id": f"expire-{prefix.rstrip('/')}", "Prefix": prefix, "Status": "Enabled", "ExpirationInDays": days}
+                for prefix, days in files.expiring_prefixes().items()]},
         }},
         "FilesBucketTlsOnly": {"Type": "AWS::S3::BucketPolicy", "Properties": {
             "Bucket": {"Ref": "FilesBucket"},
