@@ -1,7 +1,7 @@
 """Passwords (salted scrypt) and login tokens (HS256 JWT with an expiry).
 
-The Chalice authorizer (``chalicelib.api.auth``) calls ``verify_token`` on every protected route; the
-claims it returns become the request's ``Principal``.
+The Chalice authorizer (``token_authorizer`` in ``chalicelib.api.http``) calls ``verify_token`` on every
+protected route; the claims it returns become the request's ``Principal``.
 """
 import base64
 import hashlib

@@ -262,9 +262,9 @@ class SigningSession(Entity, discriminator="SigningSession"):
     resign = BooleanAttribute(default=False)  # 重新签发: a sign session over refused records, confirm only
     record_ids = ListAttribute(of=UnicodeAttribute)
     record_marks = ListAttribute(of=UnicodeAttribute)     # "version:incarnation" as shown when opened
-    digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed
+    digest = UnicodeAttribute()               # SHA-256 of the id:version:incarnation lines signed (signing.digest)
     reason = UnicodeAttribute(null=True)
-    status = UnicodeAttribute()               # open | completing | completed | refused
+    status = UnicodeAttribute()               # open | completing | completed | refused; expired is read from expires_at
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = NumberAttribute()            # epoch seconds
@@ -276,7 +276,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     signature_key = UnicodeAttribute(null=True)
     signature_sha256 = UnicodeAttribute(null=True)
     applied = ListAttribute(of=UnicodeAttribute, default=list)
-    skipped = UnicodeAttribute(null=True)     # JSON list of {id, reason}
+    skipped = UnicodeAttribute(null=True)     # JSON {reason: [record ids]}: grouped, so thousands of skips stay small
 
 
 class PdfVersion(Entity, discriminator="PdfVersion"):
