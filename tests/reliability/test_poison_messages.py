@@ -41,7 +41,7 @@ def test_a_poison_flood_is_drained_and_real_jobs_still_run(api, figures):
             for start in range(0, len(bodies), 10):
                 sqs.send_message_batch(QueueUrl=url, Entries=[
                     {"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start:start + 10])])
-        deadline = time.time() + 60
+        deadline = time.time() + scale(60, 180)
         while any(_depth(sqs, url) for url in urls) and time.time() < deadline:
             time.sleep(0.5)
         left = {url.rsplit("/", 1)[-1]: _depth(sqs, url) for url in urls}
