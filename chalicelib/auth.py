@@ -62,6 +62,8 @@ def issue_token(principal: Principal, now: float | None = None) -> tuple[str, in
         claims["org"] = principal.org_id
     if principal.candidate_no:
         claims["cand"] = principal.candidate_no
+    if principal.token_gen:
+        claims["gen"] = principal.token_gen
     return jwt.encode(claims, config.token_secret(), algorithm="HS256"), expires
 
 
@@ -73,10 +75,11 @@ def verify_token(token: str) -> Principal:
         claims = jwt.decode(token, config.token_secret(), algorithms=["HS256"], issuer=_ISSUER,
                             options={"require": ["exp", "iat", "sub", "role"]})
         principal = Principal(username=claims["sub"], role=Role(claims["role"]),
-                              org_id=claims.get("org"), candidate_no=claims.get("cand"))
+                              org_id=claims.get("org"), candidate_no=claims.get("cand"),
+                              token_gen=int(claims.get("gen", 0)))
     except jwt.ExpiredSignatureError:
         raise Unauthenticated("登录已过期，请重新登录", code="token_expired") from None
-    except (jwt.InvalidTokenError, ValueError, KeyError):
+    except (jwt.InvalidTokenError, ValueError, KeyError, TypeError):
         raise Unauthenticated("登录凭证无效，请重新登录", code="token_invalid") from None
     if principal.role in ORG_ROLES and not principal.org_id:
         raise Unauthenticated("登录凭证无效，请重新登录", code="token_invalid")

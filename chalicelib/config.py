@@ -37,6 +37,11 @@ def verify_limit() -> int:
     return int(_get("SKILLCERT_VERIFY_LIMIT", "30"))
 
 
+def login_address_limit() -> int:
+    """Failed logins per client address per 15 minutes, over all accounts (password spraying)."""
+    return int(_get("SKILLCERT_LOGIN_ADDRESS_LIMIT", "50"))
+
+
 def secret_prefix() -> str:
     """Where signing keys live in Secrets Manager: ``<prefix>/ca``, ``<prefix>/seal/<org>/<serial>``."""
     return _get("SKILLCERT_SECRET_PREFIX", "skillcert/local")

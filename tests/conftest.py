@@ -19,6 +19,7 @@ def running():
     from devstack import aws, stack
     os.environ["SKILLCERT_VISIBILITY_TIMEOUT"] = "2"   # failed deliveries come back quickly in tests
     os.environ["SKILLCERT_VERIFY_LIMIT"] = "10000"     # every test verifies from 127.0.0.1 in the same minute
+    os.environ["SKILLCERT_LOGIN_ADDRESS_LIMIT"] = "10000"   # ... and logs in from it (fuzzing fails many)
     s = stack.start(port=aws.free_port(), moto_port=aws.free_port(), demo=True)
     yield s
     s.stop()

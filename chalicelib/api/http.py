@@ -54,7 +54,9 @@ class TokenRejected(Exception):
 security = Blueprint(__name__)
 
 
-@security.authorizer(ttl_seconds=60)
+# No result cache (API Gateway would otherwise keep accepting a withdrawn token for the TTL): every
+# request re-reads the account, so a logout, password change or deactivation takes effect on the next one.
+@security.authorizer(ttl_seconds=0)
 def token_authorizer(auth_request):
     try:
         principal = auth.verify_token(auth_request.token or "")

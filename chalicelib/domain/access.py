@@ -27,6 +27,7 @@ class Principal:
     role: Role
     org_id: str | None = None
     candidate_no: str | None = None
+    token_gen: int = 0              # the account's token generation when the token was issued
 
     @property
     def is_admin(self) -> bool:

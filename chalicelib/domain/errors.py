@@ -46,8 +46,12 @@ class TooLarge(DomainError):
 
 
 class TooManyRequests(DomainError):
-    """Too many attempts from one client in a short time (429)."""
+    """Too many attempts from one client in a short time (429); ``retry_after`` seconds, when known."""
     code = "too_many_requests"
+
+    def __init__(self, message: str, code: str | None = None, retry_after: int | None = None):
+        super().__init__(message, code)
+        self.retry_after = retry_after
 
 
 class Busy(DomainError):

@@ -1,14 +1,28 @@
-"""Use cases for accounts: log in, who am I, create an account."""
-from .. import auth
+"""Use cases for accounts: log in (throttled), log out, who am I, change a password, and the admin's
+account management. Withdrawing tokens moves the account's token generation on: the authorizer refuses
+every token of an older generation on the next request."""
+import math
+import time
+
+from .. import auth, config
 from ..domain import masterdata as md
+from ..domain import passwords
 from ..domain.access import ORG_ROLES, TEO_ROLES, Principal, Role
-from ..domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from ..store import masterdata as store
+from ..store import throttle
+
+# Failed logins are counted per window for the account from one address, for the account from anywhere,
+# and for the address over all accounts. One address can never lock someone else out (its own pair stops
+# at PAIR_LIMIT, below ACCOUNT_LIMIT); a lock lasts at most until the window ends.
+LOGIN_WINDOW = 900
+PAIR_LIMIT = 5
+ACCOUNT_LIMIT = 20
 
 
 def _principal(user: dict) -> Principal:
-    return Principal(username=user["username"], role=Role(user["role"]),
-                     org_id=user.get("org_id"), candidate_no=user.get("candidate_no"))
+    return Principal(username=user["username"], role=Role(user["role"]), org_id=user.get("org_id"),
+                     candidate_no=user.get("candidate_no"), token_gen=int(user.get("token_gen") or 0))
 
 
 def public_user(user: dict) -> dict:
@@ -28,14 +42,99 @@ def _org_name(user: dict) -> str | None:
     return None
 
 
-def login(username: str, password: str) -> dict:
+def _count_attempt(username: str, client: str, now: float) -> list[str]:
+    """Count a password attempt, or refuse it (429) once any of its budgets is spent. The same for known
+    and unknown usernames, so a refusal does not tell which exist. Returns the keys counted."""
+    budgets = [(f"login#pair#{client}#{username}", PAIR_LIMIT), (f"login#account#{username}", ACCOUNT_LIMIT),
+               (f"login#address#{client}", config.login_address_limit())]
+    counted: list[str] = []
+    for key, limit in budgets:
+        if not throttle.allow(key, limit, LOGIN_WINDOW, now):
+            _uncount(counted, now)
+            wait = throttle.retry_after(LOGIN_WINDOW, now)
+            raise TooManyRequests(f"密码错误次数过多，请{math.ceil(wait / 60)}分钟后再试",
+                                  code="too_many_attempts", retry_after=wait)
+        counted.append(key)
+    return counted
+
+
+def _uncount(keys: list[str], now: float) -> None:
+    """A right password was no guess: give its attempt back."""
+    for key in keys:
+        throttle.release(key, LOGIN_WINDOW, now)
+
+
+def _checked(username: str, password: str, client: str) -> dict | None:
+    """The account if the password is right (and it is active), the attempt counted either way."""
+    now = time.time()
+    counted = _count_attempt(username, client, now)
     user = store.get("users", username=username)
     # Hash even for an unknown user, so timing does not tell which usernames exist.
     ok = auth.verify_password(password, user["password_hash"] if user else auth.dummy_hash())
     if not user or not ok or not user.get("active", True):
-        raise Unauthenticated("用户名或密码错误", code="bad_credentials")
+        return None
+    _uncount(counted, now)
+    return user
+
+
+def _session(user: dict) -> dict:
     token, expires = auth.issue_token(_principal(user))
     return {"token": token, "expires_at": expires, "user": public_user(user)}
+
+
+def login(username: str, password: str, client: str = "unknown") -> dict:
+    user = _checked(username, password, client)
+    if not user:
+        raise Unauthenticated("用户名或密码错误", code="bad_credentials")
+    return _session(user)
+
+
+def logout(principal: Principal) -> dict:
+    """退出: every token of this account stops working (all its sessions end)."""
+    store.update_user(principal.username, {}, withdraw_tokens=True)
+    return {"logged_out": True}
+
+
+def change_password(principal: Principal, old_password: str, new_password: str, client: str) -> dict:
+    """修改密码: the old password, counted like a login attempt, then the new one under the rule. Every
+    older token is withdrawn; the answer is a new session for the caller."""
+    user = _checked(principal.username, old_password, client)
+    if not user:
+        raise InvalidInput("原密码不正确", code="wrong_password", details={"field": "old_password"})
+    passwords.check(new_password, principal.username, field="new_password")
+    if new_password == old_password:
+        raise InvalidInput("新密码不能与原密码相同", code="weak_password", details={"field": "new_password"})
+    changed = store.update_user(principal.username, {"password_hash": auth.hash_password(new_password)},
+                                withdraw_tokens=True, expect_hash=user["password_hash"])
+    if not changed:
+        raise Conflict("密码已被修改，请重新登录后再试", code="password_changed")
+    return _session(changed)
+
+
+def list_users() -> list[dict]:
+    """账号管理: every account, for the admin."""
+    return sorted(({**public_user(u), "active": u.get("active", True)} for u in store.all_users()),
+                  key=lambda u: (u["role"], u["org_id"] or "", u["username"]))
+
+
+def set_active(admin: Principal, username: str, active: bool) -> dict:
+    """停用 withdraws the account's tokens at once; 启用 lets it log in again."""
+    if username == admin.username:
+        raise Conflict("不能停用或启用当前登录的账号", code="own_account")
+    return _admin_update(username, {"active": active}, withdraw_tokens=not active)
+
+
+def reset_password(admin: Principal, username: str, new_password: str) -> dict:
+    """重置密码: the admin sets a new password under the rule; the account's tokens are withdrawn."""
+    passwords.check(new_password, username, field="new_password")
+    return _admin_update(username, {"password_hash": auth.hash_password(new_password)}, withdraw_tokens=True)
+
+
+def _admin_update(username: str, fields: dict, withdraw_tokens: bool) -> dict:
+    user = store.update_user(username, fields, withdraw_tokens=withdraw_tokens)
+    if not user:
+        raise NotFound("账号不存在", code="user_not_found")
+    return {**public_user(user), "active": user.get("active", True)}
 
 
 def display_names(usernames) -> dict[str, str]:
@@ -47,10 +146,12 @@ def display_names(usernames) -> dict[str, str]:
 
 
 def still_valid(principal: Principal) -> bool:
-    """A token stays good only while its account is active with the same role and organisation."""
+    """A token stays good only while its account is active with the same role and organisation, and no
+    logout, password change or deactivation has withdrawn its generation."""
     user = store.get("users", username=principal.username)
     return bool(user and user.get("active", True) and user["role"] == principal.role.value
-                and user.get("org_id") == principal.org_id and user.get("candidate_no") == principal.candidate_no)
+                and user.get("org_id") == principal.org_id and user.get("candidate_no") == principal.candidate_no
+                and int(user.get("token_gen") or 0) == principal.token_gen)
 
 
 def me(principal: Principal) -> dict:
@@ -64,6 +165,7 @@ def create_user(username: str, password: str, role: str, org_id: str | None = No
                 candidate_no: str | None = None, display_name: str = "") -> dict:
     """Create an account (admin, demo loader, and the production bootstrap command)."""
     role_ = Role(role)
+    passwords.check(password, username)
     if store.get("users", username=username):
         raise Conflict(f"用户名“{username}”已存在", code="user_exists")
     if role_ in ORG_ROLES:

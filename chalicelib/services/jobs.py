@@ -1,5 +1,6 @@
 """The SQS worker's entry: each message is one job, by kind — ``stamp`` (certificates) or ``zip`` (a
-batch download). Partial batch failures go back to SQS for another delivery."""
+batch download). Partial batch failures go back to SQS for another delivery; a message that is not a job
+at all (poison) is logged once and dropped, since no delivery can ever make it one."""
 import json
 
 from aws_lambda_powertools import Logger
@@ -8,6 +9,11 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from . import downloads, stamping
 
 log = Logger(service="skillcert")
+MAX_JOBS = 10            # what issuance puts in one message (queue.JOBS_PER_MESSAGE)
+
+
+class Malformed(ValueError):
+    """The message body is not a job this worker knows."""
 
 
 def handle(event: dict, context) -> dict:
@@ -21,20 +27,60 @@ def handle_dead_letters(event: dict, context) -> dict:
                                     processor=BatchProcessor(event_type=EventType.SQS))
 
 
+def parse_job(body: str) -> dict:
+    """The job in a message body: ``{"kind": "stamp", "jobs": [{"id", "version"}, ...]}`` or
+    ``{"kind": "zip", "job": id}``; anything else raises Malformed."""
+    try:
+        job = json.loads(body)
+    except (TypeError, ValueError, RecursionError):
+        raise Malformed("not JSON") from None
+    if not isinstance(job, dict):
+        raise Malformed("not an object")
+    if job.get("kind") == "stamp":
+        jobs = job.get("jobs")
+        if not (isinstance(jobs, list) and 0 < len(jobs) <= MAX_JOBS and all(
+                isinstance(j, dict) and _text(j.get("id")) and isinstance(j.get("version"), int)
+                and not isinstance(j.get("version"), bool) for j in jobs)):
+            raise Malformed("stamp jobs are not a list of {id, version}")
+        return job
+    if job.get("kind") == "zip":
+        if not _text(job.get("job")):
+            raise Malformed("zip job without an id")
+        return job
+    raise Malformed("unknown kind")
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 64
+
+
+def _parsed(record, queue: str) -> dict | None:
+    try:
+        return parse_job(record.body)
+    except Malformed as exc:
+        # Logged once and dropped: returning deletes the message, so it never loops through the queues.
+        log.error("malformed message dropped", extra={"queue": queue, "reason": str(exc),
+                                                      "message_id": record.message_id,
+                                                      "body": str(record.body)[:200]})
+        return None
+
+
 def _job(record) -> None:
-    body = json.loads(record.body)
+    job = _parsed(record, "jobs")
+    if job is None:
+        return
     attempt = int(record.attributes.approximate_receive_count or 1)
-    if body.get("kind") == "stamp":
-        stamping.stamp(body["jobs"], attempt)
-    elif body.get("kind") == "zip":
-        downloads.build(body["job"])
+    if job["kind"] == "stamp":
+        stamping.stamp(job["jobs"], attempt)
     else:
-        log.warning("unknown job kind; dropped", extra={"kind": body.get("kind")})
+        downloads.build(job["job"])
 
 
 def _dead_letter(record) -> None:
-    body = json.loads(record.body)
-    if body.get("kind") == "stamp":
-        stamping.give_up(body["jobs"])
-    elif body.get("kind") == "zip":
-        downloads.give_up(body["job"])
+    job = _parsed(record, "dead letters")
+    if job is None:
+        return
+    if job["kind"] == "stamp":
+        stamping.give_up(job["jobs"])
+    else:
+        downloads.give_up(job["job"])

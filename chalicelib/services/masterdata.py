@@ -79,7 +79,20 @@ def list_kind(principal: Principal, kind: str, **filters) -> list[dict]:
     if kind == "plans":
         return visible_plans(principal, **filters)
     rows = _sorted(_VISIBLE[kind](principal))
-    return [with_links(r) for r in rows] if kind in _PROFILE_KIND else rows
+    return [_listed(principal, kind, r) for r in rows] if kind in _PROFILE_KIND else rows
+
+
+# What another party's screens need of an organisation: who it is and whom to call.
+_DIRECTORY = ("id", "name", "contact_name", "contact_phone", "contact_email")
+
+
+def _listed(principal: Principal, kind: str, row: dict) -> dict:
+    """The admin and the organisation's own staff see all of it, with image links; a college looking at
+    the TEOs it works with (or a TEO at its sites) sees the directory only: never the stamp and seal
+    images, their links, the seal's serial or who agreed to the stamp."""
+    if principal.is_admin or (principal.role in _PROFILE_KIND[kind] and row["id"] == principal.org_id):
+        return with_links(row)
+    return {key: row.get(key) for key in _DIRECTORY}
 
 
 _SEAL_LABELS = {"active": "已生效", "revoked": "已撤销"}

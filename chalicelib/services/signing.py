@@ -17,7 +17,7 @@ import qrcode.image.svg
 from PIL import Image
 
 from .. import config, files
-from ..domain import uploads
+from ..domain import signature, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_reason, next_status, side_of, sources
@@ -27,7 +27,6 @@ from . import accounts, records
 SESSION_SECONDS = 600
 MAX_RECORDS = 3000        # a session, its record states and its outcome must fit one 400 KB item
 MAX_SIGNATURE_BYTES = 512 * 1024
-MIN_INK_PIXELS = 30       # a few strokes; an empty or near-empty canvas is not a signature
 _SIGNER = {"teo": Role.TEO_SIGNER, "site": Role.COLLEGE_SIGNER}
 
 
@@ -120,22 +119,13 @@ def _signature(png_base64: str) -> bytes:
                 raise TooLarge("签名图片尺寸过大", code="signature_too_large")
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
-            ink = _ink(img.convert("RGBA"))
+            drawn = img.convert("RGBA")
     except TooLarge:
         raise
     except Exception:      # Pillow fails on damaged files in many ways
         raise InvalidInput("签名图片已损坏，请重新签字", code="invalid_signature") from None
-    if ink < MIN_INK_PIXELS:
-        raise InvalidInput("未检测到签名笔迹，请在签名区域手写签名后再提交", code="blank_signature")
+    signature.check(drawn)
     return data
-
-
-def _ink(img: Image.Image) -> int:
-    """How many pixels carry ink: visible ones on a transparent canvas, dark ones on an opaque one."""
-    alpha = img.getchannel("A")
-    if alpha.getextrema()[0] < 255:
-        return sum(alpha.point(lambda a: 255 if a > 32 else 0).histogram()[255:])
-    return sum(img.convert("L").histogram()[:160])
 
 
 def complete(principal: Principal, session_id: str, decision: str, png_base64: str, reason: str | None,

@@ -7,7 +7,7 @@ Kind → keys (pk / sk; gsi1pk / gsi1sk; gsi2pk / gsi2sk):
   plans         PLAN#id / PLAN;      PLANS / id;           PLANS#CERT#certificate_id / id
   candidates    CAND#no / CAND;      CANDS#college_id / no
   results       PLAN#plan_id / RESULT#level#no;  CAND#no / RESULT#plan_id#level
-  users         USER#username / USER; USERS#org_id / username
+  users         USER#username / USER; USERS#org_id / username;  USERS / username
 """
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -59,7 +59,7 @@ KINDS: dict[str, Kind] = {
         User,
         primary=lambda r: (f"USER#{r['username']}", "USER"),
         indexes=lambda r: {"gsi1pk": f"USERS#{r.get('org_id') or r.get('candidate_no') or '-'}",
-                           "gsi1sk": r["username"]}),
+                           "gsi1sk": r["username"], "gsi2pk": "USERS", "gsi2sk": r["username"]}),
 }
 
 
@@ -141,3 +141,24 @@ def results_of_plan(plan_id: str, level: str | None = None) -> list[dict]:
 
 def users_of_org(org_id: str) -> list[dict]:
     return [to_dict(i) for i in User.gsi1.query(f"USERS#{org_id}")]
+
+
+def all_users() -> list[dict]:
+    return [to_dict(i) for i in User.gsi2.query("USERS")]
+
+
+def update_user(username: str, fields: dict, withdraw_tokens: bool = False,
+                expect_hash: str | None = None) -> dict | None:
+    """Change an account's fields; ``withdraw_tokens`` also moves its token generation on, so every token
+    issued before answers 401. ``expect_hash``: only if the password is still that one (two changes at
+    once: one wins). None when there is no such account, or the password changed meanwhile."""
+    item = User(f"USER#{username}", "USER")
+    actions = [getattr(User, key).set(value) for key, value in fields.items()]
+    if withdraw_tokens:
+        actions.append(User.token_gen.add(1))
+    condition = Entity.pk.exists()
+    if expect_hash is not None:
+        condition &= User.password_hash == expect_hash
+    if not conditional(lambda: item.update(actions=actions, condition=condition, add_version_condition=False)):
+        return None
+    return to_dict(item)

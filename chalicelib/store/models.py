@@ -166,6 +166,7 @@ class User(Entity, discriminator="User"):
     display_name = UnicodeAttribute(default="")
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+    token_gen = NumberAttribute(default=0)    # in every token; moved on to withdraw all the older ones
 
 
 # ---- the sign-off workflow ---------------------------------------------------------------------------

@@ -35,7 +35,13 @@ def everyone(status: int) -> dict:
 EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/auth/login"): ({}, everyone(400)),
     ("GET", "/me"): (None, everyone(200)),
+    ("POST", "/auth/logout"): ({"x": 1}, everyone(400)),              # a valid body would end the session
+    ("POST", "/me/password"): ({}, everyone(400)),
     ("POST", "/admin/users"): ({}, allow(400, ["admin"])),
+    ("GET", "/admin/users"): (None, allow(200, ["admin"])),
+    ("POST", "/admin/users/{username}/deactivate"): ({"x": 1}, allow(400, ["admin"])),
+    ("POST", "/admin/users/{username}/activate"): ({"x": 1}, allow(400, ["admin"])),
+    ("POST", "/admin/users/{username}/reset-password"): ({}, allow(400, ["admin"])),
     ("GET", "/orgs"): (None, allow(200, ("admin",) + ORG_USERS)),
     ("GET", "/colleges"): (None, allow(200, ("admin",) + ORG_USERS)),
     ("GET", "/certificates"): (None, allow(200, ("admin",) + ORG_USERS)),
@@ -102,7 +108,8 @@ def test_every_route_has_an_entry():
 
 
 def fill(path: str, ids: dict) -> str:
-    values = {**ids, "org_id": ids["college_id"] if path.startswith("/colleges/") else ids["org_id"]}
+    values = {**ids, "org_id": ids["college_id"] if path.startswith("/colleges/") else ids["org_id"],
+              "username": "college2"}
     return re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
 
 

@@ -67,12 +67,26 @@ export function queryString(query) {
 }
 
 export async function login(username, password) {
-  const data = await request('POST', '/auth/login', { username, password }, { auth: false })
+  return startSession(await request('POST', '/auth/login', { username, password }, { auth: false }))
+}
+
+// A login, or a password change (which withdraws the older tokens and answers with a new one).
+export function startSession(data) {
   session.token = data.token
   session.user = data.user
   localStorage.setItem(TOKEN_KEY, data.token)
   localStorage.setItem(USER_KEY, JSON.stringify(data.user))
   return data.user
+}
+
+// 退出: the server withdraws the account's tokens; this browser forgets its own whatever the answer.
+export async function logout() {
+  try {
+    await request('POST', '/auth/logout', {})
+  } catch {
+    // already lapsed or offline: nothing left to withdraw from here
+  }
+  clearSession()
 }
 
 export function clearSession() {

@@ -28,7 +28,8 @@ export const MENUS = {
   ],
   admin: [
     { ...ORG, items: [{ path: '/org/teo', title: '培训评价组织管理' }, { path: '/org/college', title: '试点院校管理' }] },
-    { ...SYS, items: [{ path: '/admin/import', title: '基础数据导入' }, { path: '/admin/seals', title: '电子公章审批' }] },
+    { ...SYS, items: [{ path: '/admin/import', title: '基础数据导入' }, { path: '/admin/seals', title: '电子公章审批' },
+      { path: '/admin/users', title: '账号管理' }] },
   ],
   candidate: [{ title: '我的证书', icon: 'Medal', items: [{ path: '/my', title: '我的证书' }] }],
 }

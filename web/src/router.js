@@ -16,6 +16,7 @@ const routes = [
       { path: 'org/college', component: () => import('./views/OrgView.vue'), props: { kind: 'colleges' }, meta: { title: '试点院校管理' } },
       { path: 'admin/import', component: () => import('./views/ImportView.vue'), meta: { title: '基础数据导入' } },
       { path: 'admin/seals', component: () => import('./views/SealApprovalsView.vue'), meta: { title: '电子公章审批' } },
+      { path: 'admin/users', component: () => import('./views/UsersView.vue'), meta: { title: '账号管理' } },
       { path: 'my', component: () => import('./views/MyCertificatesView.vue'), meta: { title: '我的证书' } },
     ],
   },
