@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 
-from .. import config, files, sealing
+from .. import config, files, sealcheck, sealing
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -118,7 +118,7 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()
-    signature = sealing.inspect(pdf)
+    signature = sealcheck.inspect(pdf, sealing.ca_pem())
     found = store.by_pdf_hash(digest)
     facts = None
     if found:
@@ -130,11 +130,12 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
             result = "genuine"
         else:
             result = "superseded"
-    elif signature["signed"] and (signature["trusted"] or not signature["intact"]):
+    elif signature["examined"] and signature["signed"] and (signature["trusted"] or not signature["intact"]):
         result = "altered"        # our seal on bytes we never issued: changed after sealing
     else:
         result = "unknown"
-    return {"result": result, "result_label": _RESULTS[result], "sha256": digest, "signature": signature,
+    label = signature["reason"] if result == "unknown" and signature["reason"] else _RESULTS[result]
+    return {"result": result, "result_label": label, "sha256": digest, "signature": signature,
             "certificate": facts}
 
 
