@@ -17,6 +17,7 @@ _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
 
 
+_VERSION = re.compile(r"^[0-9]{1,6}$")      # ASCII digits only: str.isdigit() also takes "²"
 _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
 
 
@@ -128,7 +129,7 @@ def verify_by_code(cert_no: str, code: str, client: str, version: str | None = N
     rec = _matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE)
     if version is None:
         return verification(rec)
-    if not version.isdigit() or not 1 <= int(version) <= int(rec.get("pdf_version") or 0):
+    if not _VERSION.match(version) or not 1 <= int(version) <= int(rec.get("pdf_version") or 0):
         raise InvalidInput("二维码中的文件版本有误，请输入证书编号和身份证号查验", code="invalid_version")
     return verification(rec, int(version))
 

@@ -59,7 +59,7 @@ def test_the_qr_code_of_a_replaced_file_says_it_was_replaced(api, running, tmp_p
     # A link printed before versions were named still answers, without a file to speak of.
     legacy = api.get(f"/verify/{rec['cert_no']}?code={rec['verification_code']}")
     assert legacy.status_code == 200 and legacy.json()["status"] == "valid" and "file" not in legacy.json()
-    for bad in ("3", "0", "x"):
+    for bad in ("3", "0", "x", "²", "1" * 40):
         assert_error(api.get(f"/verify/{rec['cert_no']}?code={rec['verification_code']}&v={bad}"), 400,
                      "invalid_version")
     assert_error(api.get(f"/verify/{rec['cert_no']}?code=WRONGCODE0&v=1"), 404, "certificate_not_found")
