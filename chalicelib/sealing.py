@@ -1,5 +1,6 @@
 """The cryptographic seal: the platform CA, each TEO's signing key and certificate, PAdES signatures on
-electronic certificates (pyHanko, baseline B-B, SHA-256), and checking a PDF's signature.
+electronic certificates (pyHanko, baseline B-B, SHA-256). Checking an uploaded PDF's signature is
+``sealcheck``'s.
 
 Keys never enter the table: the CA's and each TEO's live in Secrets Manager (moto locally). A signer is
 loaded once per process and per certificate serial; signatures reserve their space instead of sizing
@@ -16,10 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import config, secrets
@@ -127,28 +125,3 @@ def sign(pdf: bytes, org_id: str, serial: str) -> bytes:
     out = _signer(org_id, serial).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
                                            bytes_reserved=SIGNATURE_BYTES)
     return out.getvalue()
-
-
-def inspect(pdf: bytes) -> dict:
-    """Whether the PDF carries a signature, whether the signed bytes are intact and the signer chains to
-    the platform CA, and who signed. Never raises for a malformed PDF: it is simply not signed."""
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        embedded = reader.embedded_signatures
-    except Exception:
-        return {"signed": False, "intact": False, "trusted": False, "signer": None}
-    if not embedded:
-        return {"signed": False, "intact": False, "trusted": False, "signer": None}
-    sig = embedded[0]
-    try:
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[_ca_asn1()]))
-        intact, trusted = bool(status.intact and status.valid), bool(status.trusted)
-        whole = sig.coverage is not None and sig.coverage.name == "ENTIRE_FILE"
-    except Exception:
-        intact = trusted = whole = False
-    signer = None
-    try:
-        signer = sig.signer_cert.subject.native.get("organization_name")
-    except Exception:
-        pass
-    return {"signed": True, "intact": intact, "trusted": trusted, "covers_whole_file": whole, "signer": signer}

@@ -1,7 +1,8 @@
 """Every spreadsheet read or written goes through here (openpyxl).
 
 Reading guards against zip bombs before openpyxl inflates anything; writing neutralises cells that a
-spreadsheet program would execute as a formula.
+spreadsheet program would execute as a formula, by an apostrophe that reading takes off again, so an
+exported file imports back unchanged.
 """
 import io
 import zipfile
@@ -17,6 +18,7 @@ MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 20000
 MAX_COLUMNS = 100
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
 
 
 def read_rows(data: bytes, titles: list[str], required: Iterable[str] = ()) -> list[tuple[int, dict[str, Any]]]:
@@ -63,7 +65,7 @@ def _rows(book, titles: list[str], required: list[str]) -> list[tuple[int, dict[
                 raise TooLarge(f"表格行数超过上限{MAX_ROWS}行，请拆分后分批导入", code="too_many_rows")
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
-            row = {t: (values[i] if i < len(values) else None) for t, i in positions.items()}
+            row = {t: _unescape(values[i]) if i < len(values) else None for t, i in positions.items()}
             row.update({t: None for t in missing})
             result.append((number, row))
         return result
@@ -72,12 +74,21 @@ def _rows(book, titles: list[str], required: list[str]) -> list[tuple[int, dict[
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that would start a formula is prefixed with an apostrophe, so it stays text; control
+    """Text that would start a formula is prefixed with an apostrophe, so it stays text; so is text that
+    starts with an apostrophe itself, so that reading can take exactly one off (``_unescape``). Control
     characters, which xlsx cannot hold, are dropped."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(_FORMULA_START):
-            return "'" + value
+        if value.startswith(_FORMULA_START + (_ESCAPE,)):
+            return _ESCAPE + value
+    return value
+
+
+def _unescape(value: Any) -> Any:
+    """The inverse of ``safe_cell``: an exported "'+张明" imports as "+张明". (A spreadsheet program
+    keeps an apostrophe typed by a person as a display prefix, outside the value.)"""
+    if isinstance(value, str) and value.startswith(_ESCAPE):
+        return value[1:]
     return value
 
 

@@ -68,6 +68,6 @@ def verify(query):
 
 
 @endpoint(bp, "/verify/{cert_no}", summary="Verify a certificate from the link in its QR code",
-          tag="verification", public=True, query={"code": {"type": "string"}})
+          tag="verification", public=True, query={"code": {"type": "string"}, "v": {"type": "string"}})
 def verify_by_code(cert_no, query):
-    return certificates.verify_by_code(cert_no, query.get("code", ""), client_ip(bp.current_request))
+    return certificates.verify_by_code(cert_no, query.get("code", ""), client_ip(bp.current_request), query.get("v"))

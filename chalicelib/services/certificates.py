@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 
-from .. import config, files, sealing
+from .. import config, files, sealcheck, sealing
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -17,6 +17,7 @@ _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
 
 
+_VERSION = re.compile(r"^[0-9]{1,6}$")      # ASCII digits only: str.isdigit() also takes "²"
 _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
 
 
@@ -65,6 +66,28 @@ def public_facts(rec: dict) -> dict:
             "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")}
 
 
+def verification(rec: dict, version: int | None = None) -> dict:
+    """The answer every verification channel gives about a certificate: its public facts and, when the
+    caller holds a particular file (the QR code of a version, an upload), what that file is now."""
+    facts = public_facts(rec)
+    if version is not None:
+        facts["file"] = _file(rec, version)
+    return facts
+
+
+def _file(rec: dict, version: int) -> dict:
+    """``current``: the file the certificate stands on today; otherwise ``superseded_at`` says when a later
+    version replaced it (None while a re-issue is still being made) and ``current_version`` which."""
+    latest = int(rec.get("pdf_version") or 0)
+    current = version == latest and rec["status"] == Status.ISSUED.value
+    replaced_at = None
+    if version < latest:
+        replaced_at = next((v["created_at"] for v in store.versions(rec["id"]) if int(v["version"]) == version + 1),
+                           None)
+    return {"version": version, "current": current, "superseded_at": replaced_at,
+            "current_version": latest if rec["status"] == Status.ISSUED.value else None}
+
+
 def _throttle(client: str) -> None:
     if not throttle.allow(f"verify#{client}", config.verify_limit(), 60):
         raise TooManyRequests("查询过于频繁，请一分钟后再试", code="too_many_requests")
@@ -96,12 +119,19 @@ _NOBODY = "-" * 18
 
 def verify_by_id(cert_no: str, id_no: str, client: str) -> dict:
     _throttle(client)
-    return public_facts(_matching(cert_no, lambda r: idcard.normalize(r["id_number"]), idcard.normalize(id_no)))
+    return verification(_matching(cert_no, lambda r: idcard.normalize(r["id_number"]), idcard.normalize(id_no)))
 
 
-def verify_by_code(cert_no: str, code: str, client: str) -> dict:
+def verify_by_code(cert_no: str, code: str, client: str, version: str | None = None) -> dict:
+    """The QR code's link. Since each PDF version's QR code names its version (``v``), the answer says
+    whether the file in hand is still the current one; links printed before that have no ``v``."""
     _throttle(client)
-    return public_facts(_matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE))
+    rec = _matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE)
+    if version is None:
+        return verification(rec)
+    if not _VERSION.match(version) or not 1 <= int(version) <= int(rec.get("pdf_version") or 0):
+        raise InvalidInput("二维码中的文件版本有误，请输入证书编号和身份证号查验", code="invalid_version")
+    return verification(rec, int(version))
 
 
 MAX_PDF_BYTES = 4 * 1024 * 1024     # base64 of 4 MB stays under Lambda's 6 MB request limit
@@ -118,23 +148,26 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()
-    signature = sealing.inspect(pdf)
+    signature = sealcheck.inspect(pdf, sealing.ca_pem())
     found = store.by_pdf_hash(digest)
     facts = None
     if found:
         rec, version = found
-        facts = public_facts(rec)
+        facts = verification(rec, version)
         if rec.get("revoked"):
             result = "revoked"
         elif rec["status"] == Status.ISSUED.value and int(rec["pdf_version"]) == version:
             result = "genuine"
         else:
             result = "superseded"
-    elif signature["signed"] and (signature["trusted"] or not signature["intact"]):
+    elif signature["examined"] and signature["signed"] and (signature["trusted"] or not signature["intact"]):
         result = "altered"        # our seal on bytes we never issued: changed after sealing
     else:
         result = "unknown"
-    return {"result": result, "result_label": _RESULTS[result], "sha256": digest, "signature": signature,
+    label = signature["reason"] if result == "unknown" and signature["reason"] else _RESULTS[result]
+    if result == "revoked" and facts["revoked_reason"]:
+        label += "：" + facts["revoked_reason"]
+    return {"result": result, "result_label": label, "sha256": digest, "signature": signature,
             "certificate": facts}
 
 

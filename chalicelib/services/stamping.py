@@ -165,8 +165,9 @@ def _images(rec: dict, template: str, method: str, lookup) -> dict[str, bytes]:
     return images
 
 
-def verify_url(cert_no: str, code: str) -> str:
-    return f"{config.public_base_url()}/verify/{cert_no}?code={code}"
+def verify_url(cert_no: str, code: str, version: int) -> str:
+    """The QR code's link names the PDF version it is printed on, so a scan can tell a replaced file."""
+    return f"{config.public_base_url()}/verify/{cert_no}?code={code}&v={version}"
 
 
 def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
@@ -178,7 +179,7 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
         "candidate_name": rec["candidate_name"], "id_number": rec["id_number"], "exam_year": rec["exam_year"],
         "certificate_name": rec["certificate_name"], "level": rec["level"], "cert_no": cert_no,
         "award_date": f"{award.year}年{award.month}月{award.day}日", "site_name": rec["site_name"],
-        "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code),
+        "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code, int(rec.get("pdf_version") or 0) + 1),
     }
     try:
         pdf = certificate.render(template, method, fields, _images(rec, template, method, lookup),

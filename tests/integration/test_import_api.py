@@ -151,3 +151,20 @@ def test_single_row_upsert_refuses_unknown_fields_and_keeps_what_it_does_not_nam
     # the org's seal and stamp, which the row does not name, are still there: certificates still stamp
     from chalicelib.store import masterdata
     assert masterdata.get("orgs", id="zwl")["seal_key"]
+
+
+def test_an_export_imports_back_unchanged_even_where_it_neutralised_a_formula(api):
+    """导出机构信息 writes "+张明" as text a spreadsheet will not run; importing that file back must give
+    "+张明" again, not "'+张明" (and a value that really starts with an apostrophe keeps it)."""
+    contacts = {"rt-a": "+张明", "rt-b": "'李四", "rt-c": "=王五", "rt-d": "赵六"}
+    for org_id, contact in contacts.items():
+        r = api.post("/admin/master/orgs", as_="admin", json={"id": org_id, "name": f"往返机构{org_id[-1]}",
+                                                               "contact_name": contact})
+        assert r.status_code == 200, r.text
+    exported = requests.get(api.post("/orgs/export", as_="admin", json={}).json()["url"], timeout=10).content
+    names = {row[0]: row[2] for row in load_workbook(io.BytesIO(exported)).active.iter_rows(values_only=True)}
+    assert names["rt-a"] == "'+张明" and names["rt-c"] == "'=王五"     # still neutralised in the file
+    r = api.post("/admin/import/orgs", as_="admin", json={"file_base64": b64(exported)})
+    assert r.status_code == 200 and r.json()["errors"] == [], r.text
+    orgs = {o["id"]: o for o in api.get("/orgs", as_="admin").json()["items"]}
+    assert {org_id: orgs[org_id]["contact_name"] for org_id in contacts} == contacts

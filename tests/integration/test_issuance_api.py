@@ -200,7 +200,7 @@ def test_public_verification_by_number_and_id_and_by_qr_code(api):
     assert api.get(f"/verify/{no}?code={code}").json()["cert_no"] == no
     assert "二维码" in assert_error(api.get(f"/verify/{no}?code=WRONGCODE0"), 404, "certificate_not_found")["message"]
     # The QR code's link is printed on the certificate itself.
-    assert stamping.verify_url(no, code).endswith(f"/verify/{no}?code={code}")
+    assert stamping.verify_url(no, code, 1).endswith(f"/verify/{no}?code={code}&v=1")
 
 
 def test_verification_is_throttled(api, monkeypatch):
@@ -251,7 +251,7 @@ def test_the_printed_qr_code_scans_to_the_verification_link(api, running, tmp_pa
     scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")], capture_output=True,
                              text=True, check=True).stdout.strip()
     record = masterdata_record(rid)
-    assert scanned == f"{running.url}/verify/{record['cert_no']}?code={record['verification_code']}"
+    assert scanned == f"{running.url}/verify/{record['cert_no']}?code={record['verification_code']}&v=1"
     path = scanned[len(running.url):]
     facts = requests.get(running.api + path, timeout=10).json()
     assert facts["cert_no"] == record["cert_no"] and facts["status"] == "valid"
