@@ -17,7 +17,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import config, files, sealing
-from ..domain import certno
+from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
 from ..render import certificate
 from ..store import masterdata as master
@@ -174,20 +174,36 @@ def verify_url(cert_no: str, code: str) -> str:
     return f"{config.public_base_url()}/verify/{cert_no}?code={code}"
 
 
+def photo_key(candidate_no: str) -> str:
+    """Where a candidate's photo is stored: a normalised RGB JPEG, 3:4 portrait, 390×520 px."""
+    return f"photos/{candidate_no}.jpg"
+
+
+def _photo(rec: dict, cert_type: dict) -> bytes | None:
+    """The holder's photo, printed in its frame; a certificate type that requires one cannot do without."""
+    try:
+        return files.read(photo_key(rec["candidate_no"]))
+    except files.Missing:
+        if cert_type.get("requires_photo"):
+            raise Unstampable("缺少考生照片") from None
+        return None
+
+
+def calibration(org: dict | None) -> certificate.Calibration:
+    return certificate.Calibration(**printing.settings(org))
+
+
 def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
     cert_type = lookup("certificates", rec["certificate_id"]) or {}
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
-    award = dt.date.fromisoformat(award_date)
-    fields = {
-        "candidate_name": rec["candidate_name"], "id_number": rec["id_number"], "exam_year": rec["exam_year"],
-        "certificate_name": rec["certificate_name"], "level": rec["level"], "cert_no": cert_no,
-        "award_date": f"{award.year}年{award.month}月{award.day}日", "site_name": rec["site_name"],
-        "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code),
-    }
+    fields = printed.fields(rec, cert_no, award_date, verify_url(cert_no, code))
+    images = _images(rec, template, method, lookup)
+    images["photo"] = _photo(rec, cert_type)
     try:
-        pdf = certificate.render(template, method, fields, _images(rec, template, method, lookup),
-                                 title=f"{rec['certificate_name']}（{rec['level']}）{rec['candidate_name']}")
+        pdf = certificate.render(template, method, fields, images,
+                                 info={"title": printed.title(rec), "author": rec["teo_name"], "subject": cert_no},
+                                 calibration=calibration(lookup("orgs", rec["teo_id"])))
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
