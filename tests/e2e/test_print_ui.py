@@ -1,0 +1,31 @@
+"""机构管理 → 打印校准: a TEO sets its print calibration, downloads the calibration page and the print preview."""
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+
+def test_teo_calibrates_printing_and_downloads_the_calibration_page_and_the_preview(ui_factory):
+    teo = ui_factory("teo", "/org/teo")
+    page = teo.page
+    page.locator("[data-test=print-settings-open]").click()
+    dialog = page.locator("[data-test=print-settings]")
+    offset = dialog.locator("[data-test=print-offset-x] input")
+    expect(offset).to_have_value("0.0")
+    offset.fill("2.5")
+    with page.expect_download() as download:
+        dialog.locator("[data-test=print-calibration-page]").click()       # tried before it is saved
+    assert download.value.suggested_filename == "打印校准页.pdf"
+    shown = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "打印校准页" in shown and "+2.5 mm" in shown
+    dialog.locator("[data-test=print-save]").click()
+    expect(page.get_by_text("打印校准已保存")).to_be_visible()
+    teo.shot("15-print-settings")
+    with page.expect_download() as download:
+        dialog.locator("[data-test=print-preview]").click()
+    assert download.value.suggested_filename == "套打预览.pdf"
+    page.keyboard.press("Escape")
+    page.reload()
+    page.locator("[data-test=print-settings-open]").click()
+    expect(offset).to_have_value("2.5")
+    offset.fill("0")                                       # as it was, for the other tests
+    dialog.locator("[data-test=print-save]").click()
+    expect(page.get_by_text("打印校准已保存")).to_be_visible()
