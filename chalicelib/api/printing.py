@@ -36,3 +36,9 @@ def calibration_page(org_id, principal, body):
           summary="套打预览: a sample paper certificate over an image of the stock: {url}")
 def print_preview(org_id, principal, body):
     return printing.preview(principal, org_id)
+
+
+@endpoint(bp, "/records/{record_id}/print-preview", "POST", tag="printing", roles=(Role.TEO,), body=schemas.obj({}),
+          summary="套打预览 of an issued paper certificate over an image of the stock: {url}")
+def record_print_preview(record_id, principal, body):
+    return printing.record_preview(principal, record_id)

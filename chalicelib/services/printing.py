@@ -1,5 +1,6 @@
 """Paper certificates on pre-printed stock: a TEO's print calibration (机构管理 → 打印校准), the calibration
-page to check it with, and the print preview (套打预览) of a sample certificate over the stock.
+page to check it with, and the print preview (套打预览) over the stock: of a sample certificate, and of an
+issued paper certificate.
 
 Rendering is imported inside the functions: the API process loads reportlab only when it draws a page."""
 import io
@@ -8,8 +9,10 @@ import uuid
 from .. import files
 from ..domain import printed, printing
 from ..domain.access import Principal, Role
+from ..domain.errors import Conflict
+from ..domain.workflow import Status
 from ..store import masterdata as master
-from . import masterdata
+from . import masterdata, records
 
 TEMPLATE = "default"
 
@@ -53,6 +56,20 @@ def preview(principal: Principal, org_id: str) -> dict:
     pdf = certificate.render(TEMPLATE, "paper", printed.sample(teo_name=org["name"]), images,
                              info={"title": "套打预览（样本）", "author": org["name"]}, stock=True)
     return _link("print-preview", org_id, pdf, "套打预览.pdf")
+
+
+def record_preview(principal: Principal, rec_id: str) -> dict:
+    """套打预览 of one issued paper certificate: its particulars at their places over the stock."""
+    from . import stamping
+    principal.require(Role.TEO)
+    rec = records.load(principal, rec_id)                       # another TEO's: 404
+    if rec["status"] != Status.ISSUED.value or rec.get("method") != "paper":
+        raise Conflict("只有已发放的纸质证书可以套打预览", code="not_a_paper_certificate")
+    try:
+        pdf = stamping.print_preview(rec)
+    except stamping.Unstampable as exc:
+        raise Conflict(f"无法生成套打预览：{exc}", code="preview_failed") from None
+    return _link("print-preview", rec["teo_id"], pdf, f"套打预览-{rec['cert_no']}.pdf")
 
 
 def sample_photo() -> bytes:

@@ -193,7 +193,9 @@ def calibration(org: dict | None) -> certificate.Calibration:
     return certificate.Calibration(**printing.settings(org))
 
 
-def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+def _render(rec: dict, cert_no: str, code: str, award_date: str, lookup, preview: bool = False) -> bytes:
+    """The certificate's page: as issued (paper moved by the TEO's calibration), or for the print preview
+    (paper at its place on the stock, drawn over the stock)."""
     cert_type = lookup("certificates", rec["certificate_id"]) or {}
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
@@ -201,11 +203,23 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
     images = _images(rec, template, method, lookup)
     images["photo"] = _photo(rec, cert_type)
     try:
-        pdf = certificate.render(template, method, fields, images,
-                                 info={"title": printed.title(rec), "author": rec["teo_name"], "subject": cert_no},
-                                 calibration=calibration(lookup("orgs", rec["teo_id"])))
+        return certificate.render(template, method, fields, images,
+                                  info={"title": printed.title(rec), "author": rec["teo_name"], "subject": cert_no},
+                                  calibration=None if preview else calibration(lookup("orgs", rec["teo_id"])),
+                                  stock=preview)
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
+
+
+def print_preview(rec: dict) -> bytes:
+    """套打预览 of an issued paper certificate: what it prints, over the stock."""
+    return _render(rec, rec["cert_no"], rec["verification_code"], rec["award_date"],
+                   functools.cache(lambda kind, key: master.get(kind, id=key)), preview=True)
+
+
+def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+    method = rec.get("method") or "electronic"
+    pdf = _render(rec, cert_no, code, award_date, lookup)
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
         serial = lookup("orgs", rec["teo_id"]).get("seal_serial")
         try:

@@ -29,3 +29,21 @@ def test_teo_calibrates_printing_and_downloads_the_calibration_page_and_the_prev
     offset.fill("0")                                       # as it was, for the other tests
     dialog.locator("[data-test=print-save]").click()
     expect(page.get_by_text("打印校准已保存")).to_be_visible()
+
+
+def test_teo_previews_an_issued_paper_certificate_over_the_stock(ui_factory):
+    from .flows import open_tab, rows, wait_idle
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "ISSUED")
+    page.locator(".pager .el-pagination__sizes").click()                 # the demo issued a few on paper
+    page.get_by_role("option", name="100条/页").click()
+    wait_idle(page)
+    paper = rows(page).filter(has_text="纸质证书").first
+    expect(paper).to_be_visible()
+    paper.locator("[data-test=row-view]").click()
+    with page.expect_download() as download:
+        page.locator("[data-test=detail-print-preview]").click()
+    assert download.value.suggested_filename.startswith("套打预览-")
+    shown = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "VOCATIONAL SKILL LEVEL CERTIFICATE" in shown                  # the stock under the particulars

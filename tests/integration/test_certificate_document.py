@@ -182,4 +182,24 @@ def test_the_calibration_page_and_the_print_preview_are_pdfs_to_look_at(api, tmp
     preview = requests.get(r.json()["url"], timeout=10).content
     (tmp_path / "pre.pdf").write_bytes(preview)
     shown = run("pdftotext", str(tmp_path / "pre.pdf"), "-")
-    assert "职业技能等级证书" in shown and "中物联物流" in shown     # the stock's title under the particulars
+    assert "VOCATIONAL" in shown and "中物联物流" in shown     # the stock's title under the particulars
+
+
+def test_the_print_preview_of_a_paper_certificate_shows_its_particulars_over_the_stock(api, tmp_path):
+    import requests
+    record, pdf, person = issued(api, "paper")
+    printed = run_text(pdf, tmp_path, "printed")
+    assert person["name"] in printed and "VOCATIONAL" not in printed       # the stock's title is not printed
+    r = api.post(f"/records/{record['id']}/print-preview", as_="teo", json={})
+    assert r.status_code == 200, r.text
+    shown = run_text(requests.get(r.json()["url"], timeout=10).content, tmp_path, "preview")
+    assert person["name"] in shown and record["certificate"]["cert_no"] in shown and "VOCATIONAL" in shown
+    assert_error(api.post(f"/records/{record['id']}/print-preview", as_="teo2", json={}), 404)
+    electronic, _, _ = issued(api)
+    assert_error(api.post(f"/records/{electronic['id']}/print-preview", as_="teo", json={}), 409,
+                 "not_a_paper_certificate")
+
+
+def run_text(pdf: bytes, tmp_path, name: str) -> str:
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    return run("pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-")

@@ -82,6 +82,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/orgs/{org_id}/print-settings/calibration-page"): ({"offset_x_mm": 99},
                                                                  allow(400, ("admin", "teo", "teo2"))),
     ("POST", "/orgs/{org_id}/print-preview"): ({"x": 1}, allow(400, ("admin", "teo", "teo2"))),
+    ("POST", "/records/{record_id}/print-preview"): ({"x": 1}, allow(400, ("teo", "teo2"))),
     ("GET", "/orgs/{org_id}/seal-application"): (None, allow(200, ("admin",) + ZWL, _404=("teo2", "teo2_signer"))),
     ("GET", "/admin/seal-applications"): (None, allow(200, ["admin"])),
     ("POST", "/admin/seal-applications/{app_id}/decision"): ({}, allow(400, ["admin"])),
