@@ -165,6 +165,8 @@ def test_other_tenants_can_neither_read_nor_change_anything(api, targets, figure
          {"decision": "confirm", "signature_png_base64": png}, 404),
         ("teo2", "PUT", "/orgs/zwl", {"contact_name": "入侵者"}, 404),
         ("teo2", "PUT", "/orgs/zwl/stamp", {"image_base64": png, "agreed": True}, 404),
+        ("teo2", "PUT", "/orgs/zwl/print-settings", {"offset_x_mm": 5, "offset_y_mm": 5, "scale_pct": 101}, 404),
+        ("teo2", "POST", f"/records/{rid}/print-preview", {}, 404),
         ("teo2", "POST", "/orgs/zwl/seal-application",
          {"legal_representative": "入侵者", "contact_name": "入侵者", "contact_phone": "13900000000"}, 404),
         ("college", "GET", f"/records/{rid}", None, 404),
