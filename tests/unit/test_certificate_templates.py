@@ -148,3 +148,22 @@ def test_a_fallback_character_has_the_size_of_its_neighbours(tmp_path):
         boxes[name] = ImageOps.invert(Image.open(tmp_path / f"{name}.png").convert("L")).getbbox()
     (_, top, _, bottom), (_, ftop, _, fbottom) = boxes["primary"], boxes["fallback"]
     assert abs(top - ftop) <= 2 and abs(bottom - fbottom) <= 2, boxes
+
+
+def _word_box(pdf: bytes, tmp_path, word: str) -> tuple[float, float]:
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    line = next(line for line in html.splitlines() if f">{word}" in line)
+    return float(line.split('xMin="')[1].split('"')[0]), float(line.split('yMin="')[1].split('"')[0])
+
+
+def test_the_calibration_scale_stretches_a_paper_page_about_its_centre(tmp_path):
+    fields = {**printed.sample(candidate_name="王堃"), "cert_no": "SC1"}
+    plain = certificate.render("default", "paper", fields, IMAGES)
+    scaled = certificate.render("default", "paper", fields, IMAGES,
+                                calibration=certificate.Calibration(scale_pct=102))
+    (x, y), (sx, sy) = _word_box(plain, tmp_path, "扫码查验证书真伪"), _word_box(scaled, tmp_path, "扫码查验证书真伪")
+    w, h = certificate.layout("default")["page"]
+    assert sx - w / 2 == pytest.approx((x - w / 2) * 1.02, abs=0.3)
+    assert sy - h / 2 == pytest.approx((y - h / 2) * 1.02, abs=0.5)
