@@ -21,6 +21,7 @@ LINK_SECONDS = 300
 PREFIXES: dict[str, int | None] = {
     "certificates/": None,     # every PDF version, kept for verification
     "signatures/": None,       # the drawn signatures: sign-off evidence
+    "photos/": None,           # candidates' photos, printed on their certificates
     "stamps/": None,           # responsible persons' stamps and the e-seal images (content-addressed)
     "seals/": None,
     "templates/": None,        # 下载导入模板, rewritten on demand

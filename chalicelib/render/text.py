@@ -73,16 +73,33 @@ def width(text: str, size: float, spacing: float = 0.0) -> float:
     return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text)) + spacing * max(len(text) - 1, 0)
 
 
-def draw(canvas, x: float, y: float, text: str, size: float, align: str = "left", spacing: float = 0.0) -> None:
+# The fallback (a Ming face) beside the primary (a Hei face): its thin strokes are thickened by stroking the
+# outline in the text colour, and it is lowered onto the primary's baseline, so a rare character in a name
+# is drawn at the same size and weight as its neighbours.
+FALLBACK_STROKE = 0.02        # of the font size: ink coverage then within that of its neighbours
+FALLBACK_RISE = -0.04         # of the font size: HanaMin's ideographic box sits that much higher
+
+
+def draw(canvas, x: float, y: float, text: str, size: float, color=None, align: str = "left",
+         spacing: float = 0.0) -> None:
     if align != "left":
         w = width(text, size, spacing)
         x -= w / 2 if align == "center" else w
+    canvas.saveState()
+    if color is not None:
+        canvas.setFillColor(color)
+        canvas.setStrokeColor(color)
+    canvas.setLineWidth(size * FALLBACK_STROKE)
     t = canvas.beginText(x, y)
     t.setCharSpace(spacing)
     for name, part in runs(text):
+        fallback = name == FALLBACK
         t.setFont(name, size)
+        t.setTextRenderMode(2 if fallback else 0)
+        t.setRise(size * FALLBACK_RISE if fallback else 0)
         t.textOut(part)
     canvas.drawText(t)
+    canvas.restoreState()
 
 
 # Chinese line-breaking rules (禁则): closing marks never start a line, opening marks never end one.

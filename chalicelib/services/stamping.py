@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 
 from .. import config, files, sealing
-from ..domain import certno
+from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
 from ..render import certificate
 from ..store import masterdata as master
@@ -170,22 +170,55 @@ def verify_url(cert_no: str, code: str, version: int) -> str:
     return f"{config.public_base_url()}/verify/{cert_no}?code={code}&v={version}"
 
 
-def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+def photo_key(candidate_no: str) -> str:
+    """Where a candidate's photo is stored: a normalised RGB JPEG, 3:4 portrait, 390×520 px."""
+    return f"photos/{candidate_no}.jpg"
+
+
+def _photo(rec: dict, cert_type: dict) -> bytes | None:
+    """The holder's photo, printed in its frame; a certificate type that requires one cannot do without."""
+    try:
+        return files.read(photo_key(rec["candidate_no"]))
+    except files.Missing:
+        if cert_type.get("requires_photo"):
+            raise Unstampable("缺少考生照片") from None
+        return None
+
+
+def calibration(org: dict | None) -> certificate.Calibration:
+    return certificate.Calibration(**printing.settings(org))
+
+
+def _render(rec: dict, cert_no: str, code: str, award_date: str, version: int, lookup,
+            preview: bool = False) -> bytes:
+    """The certificate's page: as issued (paper moved by the TEO's calibration), or for the print preview
+    (paper at its place on the stock, drawn over the stock)."""
     cert_type = lookup("certificates", rec["certificate_id"]) or {}
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
-    award = dt.date.fromisoformat(award_date)
-    fields = {
-        "candidate_name": rec["candidate_name"], "id_number": rec["id_number"], "exam_year": rec["exam_year"],
-        "certificate_name": rec["certificate_name"], "level": rec["level"], "cert_no": cert_no,
-        "award_date": f"{award.year}年{award.month}月{award.day}日", "site_name": rec["site_name"],
-        "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code, int(rec.get("pdf_version") or 0) + 1),
-    }
+    fields = printed.fields(rec, cert_no, award_date, verify_url(cert_no, code, version))
+    images = _images(rec, template, method, lookup)
+    images["photo"] = _photo(rec, cert_type)
     try:
-        pdf = certificate.render(template, method, fields, _images(rec, template, method, lookup),
-                                 title=f"{rec['certificate_name']}（{rec['level']}）{rec['candidate_name']}")
+        return certificate.render(template, method, fields, images,
+                                  info={"title": printed.title(rec), "author": rec["teo_name"], "subject": cert_no},
+                                  calibration=None if preview else calibration(lookup("orgs", rec["teo_id"])),
+                                  stock=preview)
     except certificate.RenderError as exc:
         raise Unstampable(f"证书生成失败：{exc}") from None
+
+
+def print_preview(rec: dict) -> bytes:
+    """套打预览 of an issued paper certificate: what it prints, over the stock."""
+    lookup = functools.cache(lambda kind, key: master.get(kind, id=key))
+    return _render(rec, rec["cert_no"], rec["verification_code"], rec["award_date"],
+                   int(rec.get("pdf_version") or 1), lookup, preview=True)
+
+
+def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+    method = rec.get("method") or "electronic"
+    version = int(rec.get("pdf_version") or 0) + 1
+    pdf = _render(rec, cert_no, code, award_date, version, lookup)
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
         serial = lookup("orgs", rec["teo_id"]).get("seal_serial")
         try:
@@ -195,7 +228,6 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
         except LookupError:
             raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()
-    version = int(rec.get("pdf_version") or 0) + 1
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"
     files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
     return store.Issued(rec, key, digest, cert_no, code, award_date, new_number,

@@ -4,7 +4,7 @@ certificate through the same renderer the worker uses."""
 import uuid
 
 from .. import files
-from ..domain import stampcheck, uploads
+from ..domain import printed, stampcheck, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import InvalidInput
 from ..render import certificate, seal
@@ -13,10 +13,6 @@ from . import masterdata, seals
 
 SHAPES = {"orgs": stampcheck.RECT, "colleges": stampcheck.SQUARE}
 SLOT = {"orgs": "teo_stamp", "colleges": "site_stamp"}
-SAMPLE = {"candidate_name": "张三", "id_number": "11010519491231002X", "exam_year": 2021,
-          "certificate_name": "信息化应用职业技能等级证书", "level": "中级", "cert_no": "SC20260000000000样本",
-          "award_date": "2026年1月1日", "site_name": "考核站点（样例）", "teo_name": "培训评价组织（样例）",
-          "verify_url": "https://skillcert.example.cn/verify/sample"}
 
 
 def _decode(image_base64: str) -> bytes:
@@ -57,8 +53,8 @@ def preview(principal: Principal, kind: str, org_id: str, image_base64: str | No
         "teo_stamp": seal.name_stamp("样章", "rect"), "site_stamp": seal.name_stamp("样章", "square"),
         SLOT[kind]: stamp,
     }
-    fields = {**SAMPLE, **({"teo_name": row["name"]} if kind == "orgs" else {"site_name": row["name"]})}
-    pdf = certificate.render("default", "electronic", fields, images, title="电子签章预览（样本）")
+    fields = printed.sample(**({"teo_name": row["name"]} if kind == "orgs" else {"site_name": row["name"]}))
+    pdf = certificate.render("default", "electronic", fields, images, info={"title": "电子签章预览（样本）"})
     key = f"previews/{kind}/{org_id}/{uuid.uuid4().hex}.pdf"
     files.put(key, pdf, "application/pdf")
     return {"url": files.link(key, filename="电子签章预览.pdf")}

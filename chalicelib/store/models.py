@@ -107,6 +107,10 @@ class Org(Entity, _Contact, discriminator="Org"):
     seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in Secrets Manager
     seal_status = UnicodeAttribute(null=True) # active | revoked (absent: no e-seal yet)
     seal_application = UnicodeAttribute(null=True)   # the latest application's id
+    # Print calibration for paper stock (absent: print as laid out): millimetres right/down, and percent
+    print_offset_x_mm = NumberAttribute(null=True)
+    print_offset_y_mm = NumberAttribute(null=True)
+    print_scale_pct = NumberAttribute(null=True)
 
 
 class College(Entity, _Contact, discriminator="College"):

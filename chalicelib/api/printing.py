@@ -1,0 +1,44 @@
+"""Print calibration for paper certificates (机构管理 → 打印校准): settings, the calibration page, the preview."""
+from chalice import Blueprint
+
+from ..domain import printing as rules
+from ..domain.access import Role
+from ..services import printing
+from . import schemas
+from .http import endpoint
+
+bp = Blueprint(__name__)
+
+_VALUES = {k: {"type": "number", "minimum": lo, "maximum": hi} for k, (lo, hi) in rules.LIMITS.items()}
+_SETTINGS = schemas.obj(_VALUES, list(_VALUES))
+_STAFF = (Role.ADMIN, Role.TEO)
+
+
+@endpoint(bp, "/orgs/{org_id}/print-settings", summary="The TEO's print calibration for paper stock",
+          tag="printing", roles=_STAFF)
+def get_print_settings(org_id, principal):
+    return printing.get(principal, org_id)
+
+
+@endpoint(bp, "/orgs/{org_id}/print-settings", "PUT", tag="printing", roles=_STAFF, body=_SETTINGS,
+          summary="Set the print calibration: offsets in mm (right, down; ±20) and scale in % (98–102)")
+def put_print_settings(org_id, principal, body):
+    return printing.put(principal, org_id, body)
+
+
+@endpoint(bp, "/orgs/{org_id}/print-settings/calibration-page", "POST", tag="printing", roles=_STAFF,
+          body=schemas.obj(_VALUES), summary="打印校准页 with the given or the saved calibration: {url}")
+def calibration_page(org_id, principal, body):
+    return printing.calibration_page(principal, org_id, body)
+
+
+@endpoint(bp, "/orgs/{org_id}/print-preview", "POST", tag="printing", roles=_STAFF, body=schemas.obj({}),
+          summary="套打预览: a sample paper certificate over an image of the stock: {url}")
+def print_preview(org_id, principal, body):
+    return printing.preview(principal, org_id)
+
+
+@endpoint(bp, "/records/{record_id}/print-preview", "POST", tag="printing", roles=(Role.TEO,), body=schemas.obj({}),
+          summary="套打预览 of an issued paper certificate over an image of the stock: {url}")
+def record_print_preview(record_id, principal, body):
+    return printing.record_preview(principal, record_id)

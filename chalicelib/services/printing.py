@@ -1,0 +1,84 @@
+"""Paper certificates on pre-printed stock: a TEO's print calibration (机构管理 → 打印校准), the calibration
+page to check it with, and the print preview (套打预览) over the stock: of a sample certificate, and of an
+issued paper certificate.
+
+Rendering is imported inside the functions: the API process loads reportlab only when it draws a page."""
+import io
+import uuid
+
+from .. import files
+from ..domain import printed, printing
+from ..domain.access import Principal, Role
+from ..domain.errors import Conflict
+from ..domain.workflow import Status
+from ..store import masterdata as master
+from . import masterdata, records
+
+TEMPLATE = "default"
+
+
+def _org(principal: Principal, org_id: str) -> dict:
+    principal.require(Role.ADMIN, Role.TEO)
+    return masterdata.get_profile(principal, "orgs", org_id)       # another TEO's: 404
+
+
+def get(principal: Principal, org_id: str) -> dict:
+    return printing.settings(_org(principal, org_id))
+
+
+def put(principal: Principal, org_id: str, values: dict) -> dict:
+    """Every paper certificate stamped after this applies the new calibration."""
+    _org(principal, org_id)
+    master.set_fields("orgs", {"id": org_id}, **printing.stored(values))
+    return printing.settings(master.get("orgs", id=org_id))
+
+
+def _link(key_prefix: str, org_id: str, pdf: bytes, filename: str) -> dict:
+    key = f"previews/{key_prefix}/{org_id}/{uuid.uuid4().hex}.pdf"
+    files.put(key, pdf, "application/pdf")
+    return {"url": files.link(key, filename=filename)}
+
+
+def calibration_page(principal: Principal, org_id: str, values: dict | None) -> dict:
+    """打印校准页 with the given calibration (to try before saving it), else the saved one."""
+    from ..render import calibration, certificate
+    settings = {**printing.settings(_org(principal, org_id)), **(values or {})}
+    pdf = calibration.page(TEMPLATE, certificate.Calibration(**settings))
+    return _link("calibration", org_id, pdf, "打印校准页.pdf")
+
+
+def preview(principal: Principal, org_id: str) -> dict:
+    """套打预览: a sample paper certificate, with the TEO's own stamp when it has one, drawn over the stock."""
+    from ..render import certificate, seal
+    org = _org(principal, org_id)
+    images = {"teo_stamp": files.read(org["stamp_key"]) if org.get("stamp_key") else seal.name_stamp("样章", "rect"),
+              "site_stamp": seal.name_stamp("样章", "square"), "photo": sample_photo()}
+    pdf = certificate.render(TEMPLATE, "paper", printed.sample(teo_name=org["name"]), images,
+                             info={"title": "套打预览（样本）", "author": org["name"]}, stock=True)
+    return _link("print-preview", org_id, pdf, "套打预览.pdf")
+
+
+def record_preview(principal: Principal, rec_id: str) -> dict:
+    """套打预览 of one issued paper certificate: its particulars at their places over the stock."""
+    from . import stamping
+    principal.require(Role.TEO)
+    rec = records.load(principal, rec_id)                       # another TEO's: 404
+    if rec["status"] != Status.ISSUED.value or rec.get("method") != "paper":
+        raise Conflict("只有已发放的纸质证书可以套打预览", code="not_a_paper_certificate")
+    try:
+        pdf = stamping.print_preview(rec)
+    except stamping.Unstampable as exc:
+        raise Conflict(f"无法生成套打预览：{exc}", code="preview_failed") from None
+    return _link("print-preview", rec["teo_id"], pdf, f"套打预览-{rec['cert_no']}.pdf")
+
+
+def sample_photo() -> bytes:
+    """A drawn silhouette where the holder's photo prints (390×520, as photos are stored)."""
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (390, 520), (226, 234, 244))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse([135, 110, 255, 250], fill=(120, 130, 150))
+    draw.ellipse([60, 280, 330, 620], fill=(120, 130, 150))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
