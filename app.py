@@ -6,6 +6,7 @@ from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, re
 from chalicelib.services import jobs, stamping
 
 app = Chalice(app_name="skillcert")
+app.api.binary_types.append("application/pkix-crl")       # GET /api/ca.crl answers DER
 
 app.register_middleware(http.normalize_errors, "http")
 app.register_blueprint(http.security)

@@ -1,10 +1,11 @@
 """Getting certificates out: the download link (F7), the candidate's own certificates, and public
 verification (F9) by number + ID number or by the QR code's link."""
+import datetime as dt
 import hashlib
 import hmac
 import re
 
-from .. import config, files, sealing
+from .. import config, files, pki, sealing
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -107,6 +108,7 @@ def verify_by_code(cert_no: str, code: str, client: str) -> dict:
 MAX_PDF_BYTES = 4 * 1024 * 1024     # base64 of 4 MB stays under Lambda's 6 MB request limit
 _RESULTS = {"genuine": "真实有效：与平台存档的现行证书完全一致", "superseded": "该文件是已被替换的旧版本证书",
             "revoked": "证书已撤销", "altered": "文件已被改动：与平台存档的证书不一致",
+            "revoked_seal": "电子公章已吊销：该文件在公章吊销之后签章，不是有效证书",
             "unknown": "未找到对应证书：该文件不是本平台签发的证书"}
 
 
@@ -130,12 +132,26 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
             result = "genuine"
         else:
             result = "superseded"
+    elif _sealed_after_revocation(signature):
+        result = "revoked_seal"
     elif signature["signed"] and (signature["trusted"] or not signature["intact"]):
         result = "altered"        # our seal on bytes we never issued: changed after sealing
     else:
         result = "unknown"
     return {"result": result, "result_label": _RESULTS[result], "sha256": digest, "signature": signature,
             "certificate": facts}
+
+
+def _sealed_after_revocation(signature: dict) -> bool:
+    """A file we never issued, sealed by an e-seal key after the platform revoked it (a leaked key, say).
+    The signing time is the signer's claim; a file without one counts as sealed after."""
+    if not (signature["signed"] and signature["trusted"] and signature.get("serial")):
+        return False
+    revoked_at = (pki.seal(signature["serial"]) or {}).get("revoked_at")
+    if not revoked_at:
+        return False
+    signed_at = signature.get("signed_at")
+    return not signed_at or dt.datetime.fromisoformat(signed_at) >= dt.datetime.fromisoformat(revoked_at)
 
 
 def revoke(principal: Principal, rec_id: str, reason: str) -> dict:

@@ -195,7 +195,7 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
         try:
             if not serial:
                 raise LookupError
-            pdf = sealing.sign(pdf, rec["teo_id"], serial)
+            pdf = sealing.sign(pdf, serial)
         except LookupError:
             raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()

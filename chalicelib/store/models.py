@@ -104,8 +104,10 @@ class Org(Entity, _Contact, discriminator="Org"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     seal_key = UnicodeAttribute(null=True)    # S3 key of the official e-seal image (PNG)
-    seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in Secrets Manager
+    seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in KMS
     seal_status = UnicodeAttribute(null=True) # active | revoked (absent: no e-seal yet)
+    seal_revoked_reason = UnicodeAttribute(null=True)   # why the platform withdrew it, and when
+    seal_revoked_at = UnicodeAttribute(null=True)
     seal_application = UnicodeAttribute(null=True)   # the latest application's id
 
 
@@ -343,3 +345,25 @@ class SealApplication(Entity, discriminator="SealApplication"):
     decided_by = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+
+
+# ---- the PKI: certificates over KMS keys (the keys themselves never leave KMS) ---------------------------
+
+class PkiCert(Entity, discriminator="PkiCert"):
+    """A certificate the platform CA issued (pk PKI#SEAL#serial) or the CA's own (pk PKI#CA); sk PKI.
+    Public data only: the certificate and the id of its KMS key. A revoked one gets gsi1 PKIREVOKED /
+    revoked_at#serial, which the CRL lists."""
+    serial = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    key_id = UnicodeAttribute()
+    cert_pem = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_reason = UnicodeAttribute(null=True)
+
+
+class PkiCrl(Entity, discriminator="PkiCrl"):
+    """pk PKI#CRL, sk PKI: the current certificate revocation list (DER, base64), signed by the CA."""
+    number = NumberAttribute()
+    der_b64 = UnicodeAttribute()
+    next_update = UnicodeAttribute()

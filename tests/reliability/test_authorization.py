@@ -84,6 +84,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/records/{record_id}/revoke"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/verify/pdf"): ({}, everyone(400)),
     ("GET", "/ca.pem"): (None, everyone(200)),
+    ("GET", "/ca.crl"): (None, everyone(200)),
     ("GET", "/health"): (None, everyone(200)),
     ("GET", "/openapi.json"): (None, everyone(200)),
 }
