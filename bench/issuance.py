@@ -13,7 +13,9 @@ from devstack import aws
 FIELDS = {"candidate_name": "王堃", "id_number": "11010519491231002X", "exam_year": 2021,
           "certificate_name": "信息化应用职业技能等级证书", "level": "中级", "cert_no": "SC20260000000001X",
           "award_date": "2026年11月28日", "site_name": "北京交通大学", "teo_name": "中物联物流",
-          "verify_url": "https://skillcert.example.cn/verify/SC20260000000001X?code=ABCDEFGHIJ"}
+          "verify_url": "https://skillcert.example.cn/verify/SC20260000000001X?code=ABCDEFGHIJ",
+          "signoff_line": "本证书经培训评价组织负责人 张明（2026-11-28）与"
+                          "考核站点负责人 王芳（2026-11-28）在线签发确认"}
 
 
 def _per_second(fn, n: int) -> float:

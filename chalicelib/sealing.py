@@ -36,11 +36,23 @@ def _signer(serial: str):
     return signers.PdfSigner(meta, signer=signer)
 
 
-def sign(pdf: bytes, serial: str) -> bytes:
-    """Seal a finished PDF (every image placed already): one PAdES signature by the e-seal's KMS key."""
+def sign(pdf: bytes, serial: str, attachment: tuple[str, str, bytes] | None = None) -> bytes:
+    """Seal a finished PDF (every image placed already): one PAdES signature by the e-seal's KMS key.
+    ``attachment`` (name, description, JSON) is embedded first, in the same update, so the seal covers it."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    out = _signer(serial).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=SIGNATURE_BYTES)
-    return out.getvalue()
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    if attachment:
+        _embed(writer, *attachment)
+    return _signer(serial).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES).getvalue()
+
+
+def _embed(writer, name: str, description: str, data: bytes) -> None:
+    """A PDF/A-3 style associated file of the document (AFRelationship Supplement)."""
+    from pyhanko.pdf_utils import embed, generic
+    stream = embed.EmbeddedFileObject.from_file_data(writer, data=data, mime_type="application/json")
+    embed.embed_file(writer, embed.FileSpec(file_spec_string=name, file_name=name, embedded_data=stream,
+                                            description=description,
+                                            af_relationship=generic.NameObject("/Supplement")))
 
 
 def inspect(pdf: bytes) -> dict:

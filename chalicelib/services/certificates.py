@@ -11,8 +11,8 @@ from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Status
 from ..store import records as store
-from ..store import throttle
-from . import records
+from ..store import statuslist, throttle
+from . import evidence, records
 
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
@@ -21,7 +21,7 @@ _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验�
 _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
 
 
-def _record_for(principal: Principal, rec_id: str) -> dict:
+def record_for(principal: Principal, rec_id: str) -> dict:
     if principal.role is Role.CANDIDATE:
         rec = store.get(rec_id)
         if not rec or rec["candidate_no"] != principal.candidate_no:
@@ -31,7 +31,7 @@ def _record_for(principal: Principal, rec_id: str) -> dict:
 
 
 def download(principal: Principal, rec_id: str) -> dict:
-    rec = _record_for(principal, rec_id)
+    rec = record_for(principal, rec_id)
     if rec["status"] != Status.ISSUED.value or not rec.get("pdf_key"):
         raise NotFound("该记录还没有可下载的证书", code="certificate_not_ready")
     name = f"{rec['cert_no']}-{_UNSAFE_IN_NAMES.sub('', rec['candidate_name'])}.pdf"
@@ -63,10 +63,11 @@ def public_facts(rec: dict) -> dict:
             "assessment_site": rec["site_name"], "award_date": rec["award_date"], "issued_at": rec.get("issued_at"),
             "method": rec.get("method"), "status": status, "status_label": _STATUS_LABELS[status],
             "revoked_reason": rec.get("revoked_reason"), "revoked_at": rec.get("revoked_at"),
-            "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")}
+            "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256"),
+            "signoffs": evidence.public(evidence.signoffs(rec))}
 
 
-def _throttle(client: str) -> None:
+def count_attempt(client: str) -> None:
     if not throttle.allow(f"verify#{client}", config.verify_limit(), 60):
         raise TooManyRequests("查询过于频繁，请一分钟后再试", code="too_many_requests")
 
@@ -96,13 +97,18 @@ _NOBODY = "-" * 18
 
 
 def verify_by_id(cert_no: str, id_no: str, client: str) -> dict:
-    _throttle(client)
+    count_attempt(client)
     return public_facts(_matching(cert_no, lambda r: idcard.normalize(r["id_number"]), idcard.normalize(id_no)))
 
 
+def by_code(cert_no: str, code: str, client: str) -> dict:
+    """The record the QR code's number and code name (throttled like every public lookup)."""
+    count_attempt(client)
+    return _matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE)
+
+
 def verify_by_code(cert_no: str, code: str, client: str) -> dict:
-    _throttle(client)
-    return public_facts(_matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE))
+    return public_facts(by_code(cert_no, code, client))
 
 
 MAX_PDF_BYTES = 4 * 1024 * 1024     # base64 of 4 MB stays under Lambda's 6 MB request limit
@@ -115,7 +121,7 @@ _RESULTS = {"genuine": "真实有效：与平台存档的现行证书完全一�
 def verify_pdf(pdf_base64: str, client: str) -> dict:
     """Verify by upload: is this file a genuine current certificate, an older version, altered, or unknown;
     and is its signature intact and issued under the platform CA."""
-    _throttle(client)
+    count_attempt(client)
     pdf = uploads.decode(pdf_base64, "证书文件", MAX_PDF_BYTES)
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
@@ -169,4 +175,6 @@ def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
                                               records.event(principal, "revoke", reason=reason, at=at))])
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
+    if rec.get("status_index") is not None:          # its credentials read as revoked from now on
+        statuslist.set_bit(int(rec["status_index"]))
     return public_facts(store.get(rec_id))

@@ -22,6 +22,7 @@ from ..domain.workflow import Action, Status
 from ..render import certificate
 from ..store import masterdata as master
 from ..store import records as store
+from . import evidence
 
 log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -179,11 +180,15 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
     award = dt.date.fromisoformat(award_date)
+    version = int(rec.get("pdf_version") or 0) + 1
+    # The sign-offs that counted: sealed into electronic certificates (paper ones show them on verification).
+    parties = evidence.signoffs(rec) if method == "electronic" else []
     fields = {
         "candidate_name": rec["candidate_name"], "id_number": rec["id_number"], "exam_year": rec["exam_year"],
         "certificate_name": rec["certificate_name"], "level": rec["level"], "cert_no": cert_no,
         "award_date": f"{award.year}年{award.month}月{award.day}日", "site_name": rec["site_name"],
         "teo_name": rec["teo_name"], "verify_url": verify_url(cert_no, code),
+        "signoff_line": evidence.summary_line(parties),
     }
     try:
         pdf = certificate.render(template, method, fields, _images(rec, template, method, lookup),
@@ -195,11 +200,11 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
         try:
             if not serial:
                 raise LookupError
-            pdf = sealing.sign(pdf, serial)
+            pdf = sealing.sign(pdf, serial, attachment=(evidence.FILENAME, "两方在线签发确认的证据",
+                                                        evidence.document(rec, cert_no, version, parties)))
         except LookupError:
             raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()
-    version = int(rec.get("pdf_version") or 0) + 1
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"
     files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
     return store.Issued(rec, key, digest, cert_no, code, award_date, new_number,

@@ -16,7 +16,9 @@ SLOT = {"orgs": "teo_stamp", "colleges": "site_stamp"}
 SAMPLE = {"candidate_name": "张三", "id_number": "11010519491231002X", "exam_year": 2021,
           "certificate_name": "信息化应用职业技能等级证书", "level": "中级", "cert_no": "SC20260000000000样本",
           "award_date": "2026年1月1日", "site_name": "考核站点（样例）", "teo_name": "培训评价组织（样例）",
-          "verify_url": "https://skillcert.example.cn/verify/sample"}
+          "verify_url": "https://skillcert.example.cn/verify/sample",
+          "signoff_line": "本证书经培训评价组织负责人 张明（2026-01-01）与"
+                          "考核站点负责人 王芳（2026-01-01）在线签发确认"}
 
 
 def _decode(image_base64: str) -> bytes:

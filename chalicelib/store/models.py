@@ -10,6 +10,7 @@ from pynamodb.attributes import (
     DiscriminatorAttribute,
     ListAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
@@ -219,6 +220,8 @@ class Record(Entity, discriminator="Record"):
     revoked = BooleanAttribute(default=False)         # a revoked certificate stays ISSUED and verifies as revoked
     revoked_reason = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)
+    status_index = NumberAttribute(null=True)         # the credential's bit in the status lists, never reused
+    credential_salt = UnicodeAttribute(null=True)     # salts the ID number's hash in the credential
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
@@ -367,3 +370,14 @@ class PkiCrl(Entity, discriminator="PkiCrl"):
     number = NumberAttribute()
     der_b64 = UnicodeAttribute()
     next_update = UnicodeAttribute()
+
+
+class StatusList(Entity, discriminator="StatusList"):
+    """pk STATUSLIST#id, sk STATUSLIST: one Bitstring Status List of credential revocations. ``revoked``
+    holds the set bits; ``revision`` grows with each, and the signed list credential is kept with the
+    revision it shows, so it is signed again only after a change."""
+    revoked = NumberSetAttribute(default=set)
+    revision = NumberAttribute(default=0)
+    jwt = UnicodeAttribute(null=True)
+    jwt_revision = NumberAttribute(null=True)
+    jwt_signed_at = UnicodeAttribute(null=True)
