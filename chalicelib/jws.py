@@ -5,7 +5,7 @@ import base64
 import json
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
@@ -66,11 +66,13 @@ def check(token: str) -> dict:
     except (ValueError, TypeError, InvalidSignature):
         chained = False
     valid = False
-    if len(signature) == 64 and isinstance(signer.public_key(), ec.EllipticCurvePublicKey):
-        der = utils.encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
-        try:
-            signer.public_key().verify(der, f"{parts[0]}.{parts[1]}".encode(), ec.ECDSA(hashes.SHA256()))
+    try:
+        public = signer.public_key()
+        if len(signature) == 64 and isinstance(public, ec.EllipticCurvePublicKey):
+            der = utils.encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                                             int.from_bytes(signature[32:], "big"))
+            public.verify(der, f"{parts[0]}.{parts[1]}".encode(), ec.ECDSA(hashes.SHA256()))
             valid = True
-        except InvalidSignature:
-            pass
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError):
+        pass
     return {"header": header, "claims": claims, "signer": signer, "chained": chained, "valid": valid}

@@ -26,14 +26,15 @@ def alias(name: str) -> str:
 
 
 def create_key(name: str, description: str) -> str:
-    """A new P-256 signing key named ``alias/<prefix>/<name>``; returns its key id."""
+    """A new P-256 signing key named ``alias/<prefix>/<name>``; returns its key id. Of two processes
+    creating the same name at once, the first to name its key wins and both get that key."""
     key_id = _client().create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Description=description,
                                   Tags=[{"TagKey": TAG, "TagValue": config.key_prefix()}])["KeyMetadata"]["KeyId"]
     try:
         _client().create_alias(AliasName=alias(name), TargetKeyId=key_id)
     except _client().exceptions.AlreadyExistsException:
-        retire(key_id)      # someone else created this key first: theirs counts
-        raise
+        retire(key_id)
+        return find(name)
     return key_id
 
 

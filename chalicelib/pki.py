@@ -90,14 +90,7 @@ def ca() -> dict:
         return _item_dict(PkiCert.get("PKI#CA", "PKI", consistent_read=True))
     except PkiCert.DoesNotExist:
         pass
-    key_id = kms.find("ca")
-    if key_id is None:
-        try:
-            key_id = kms.create_key("ca", "SkillCert platform CA")
-        except Exception:
-            key_id = kms.find("ca")
-            if key_id is None:
-                raise
+    key_id = kms.find("ca") or kms.create_key("ca", "SkillCert platform CA")
     item = PkiCert("PKI#CA", "PKI", serial="ca", key_id=key_id, cert_pem=_new_ca_cert(key_id),
                    issued_at=_now().isoformat())
     if not conditional(lambda: item.save(condition=PkiCert.pk.does_not_exist())):
