@@ -1,7 +1,8 @@
 """The sign-off evidence behind a certificate: for each party (the TEO, the assessment site) the sign-off
-that counted — the latest signature of that side in the record's audit trail, so after a reject and a
-re-sign it is the re-sign — with who signed, in which role, when, in which signing session, the SHA-256
-of the record set that session signed and of the drawn signature (the drawing itself stays private).
+that counted — the record keeps each side's latest signature, so after a reject and a re-sign it is the
+re-sign (the audit trail keeps the rest) — with who signed, in which role, when, in which signing
+session, the SHA-256 of the record set that session signed and of the drawn signature (the drawing
+itself stays private).
 
 Electronic certificates carry it as ``signoff.json`` inside the sealed PDF and print one line summing it
 up; every verification channel shows who signed, in which role, and when.
@@ -10,36 +11,38 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from ..domain.workflow import Action
 from ..store import records as store
 from . import accounts
 
 FILENAME = "signoff.json"
-PARTIES = (("teo", Action.TEO_SIGN.value, "培训评价组织负责人", "teo_name"),
-           ("site", Action.SITE_SIGN.value, "考核站点负责人", "site_name"))
+PARTIES = (("teo", "培训评价组织负责人", "teo_name"), ("site", "考核站点负责人", "site_name"))
 _BEIJING = ZoneInfo("Asia/Shanghai")
+_COMPLETED: dict[str, dict] = {}        # a completed session never changes: read it once per process
 
 
-def signoffs(rec: dict, events: list[dict] | None = None) -> list[dict]:
+def _session(session_id: str | None) -> dict:
+    if session_id in _COMPLETED:
+        return _COMPLETED[session_id]
+    found = store.get_session(session_id or "") or {}
+    facts = {"records_sha256": found.get("digest"), "signature_sha256": found.get("signature_sha256")}
+    if found.get("status") == "completed":
+        if len(_COMPLETED) >= 4096:
+            _COMPLETED.clear()
+        _COMPLETED[session_id] = facts
+    return facts
+
+
+def signoffs(rec: dict) -> list[dict]:
     """The two sign-offs that counted, TEO first; a side that never signed (records loaded in bulk by
     the benchmark, say) is left out."""
-    events = store.events(rec["id"]) if events is None else events
-    counted = {}
-    for event in events:                       # in order: a later sign-off of the same side replaces
-        for side, action, _, _ in PARTIES:
-            if event.get("action") == action:
-                counted[side] = event
-    names = accounts.display_names(e.get("actor") for e in counted.values())
+    signed = [(side, role, org) for side, role, org in PARTIES if rec.get(f"{side}_signed_at")]
+    names = accounts.display_names(rec.get(f"{side}_signed_by") for side, _, _ in signed) if signed else {}
     out = []
-    for side, _, role, org_field in PARTIES:
-        event = counted.get(side)
-        if not event:
-            continue
-        session = store.get_session(event.get("session_id") or "") or {}
+    for side, role, org_field in signed:
+        by, session_id = rec.get(f"{side}_signed_by") or "", rec.get(f"{side}_signing_session")
         out.append({"party": side, "organisation": rec.get(org_field) or "", "role": role,
-                    "signer": names.get(event["actor"], event["actor"]), "signed_at": event["at"],
-                    "session_id": event.get("session_id"), "records_sha256": session.get("digest"),
-                    "signature_sha256": session.get("signature_sha256")})
+                    "signer": names.get(by, by), "signed_at": rec[f"{side}_signed_at"],
+                    "session_id": session_id, **_session(session_id)})
     return out
 
 

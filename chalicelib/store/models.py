@@ -208,6 +208,8 @@ class Record(Entity, discriminator="Record"):
     teo_signed_by = UnicodeAttribute(null=True)
     site_signed_at = UnicodeAttribute(null=True)
     site_signed_by = UnicodeAttribute(null=True)
+    teo_signing_session = UnicodeAttribute(null=True)    # the session of each side's sign-off that counts
+    site_signing_session = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)              # the latest rejection or stamping failure reason
     method = UnicodeAttribute(null=True)              # electronic | paper, chosen at issue
     cert_no = UnicodeAttribute(null=True)             # assigned at the first issue, kept by every re-issue
