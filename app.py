@@ -2,10 +2,23 @@
 from chalice import Chalice, Rate
 
 from chalicelib import queue
-from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, printing, records, signing, stamps
+from chalicelib.api import (
+    accounts,
+    credentials,
+    eseal,
+    http,
+    issuance,
+    masterdata,
+    meta,
+    printing,
+    records,
+    signing,
+    stamps,
+)
 from chalicelib.services import jobs, stamping
 
 app = Chalice(app_name="skillcert")
+app.api.binary_types.append("application/pkix-crl")       # GET /api/ca.crl answers DER
 
 app.register_middleware(http.normalize_errors, "http")
 app.register_blueprint(http.security)
@@ -17,6 +30,7 @@ app.register_blueprint(issuance.bp)
 app.register_blueprint(stamps.bp)
 app.register_blueprint(eseal.bp)
 app.register_blueprint(printing.bp)
+app.register_blueprint(credentials.bp)
 app.register_blueprint(meta.bp)
 
 

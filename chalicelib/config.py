@@ -42,9 +42,10 @@ def login_address_limit() -> int:
     return int(_get("SKILLCERT_LOGIN_ADDRESS_LIMIT", "50"))
 
 
-def secret_prefix() -> str:
-    """Where signing keys live in Secrets Manager: ``<prefix>/ca``, ``<prefix>/seal/<org>/<serial>``."""
-    return _get("SKILLCERT_SECRET_PREFIX", "skillcert/local")
+def key_prefix() -> str:
+    """The stage's signing keys in KMS: aliases ``alias/<prefix>/ca`` and ``alias/<prefix>/seal/<org>/<n>``,
+    each key tagged ``skillcert-keys=<prefix>`` (what the IAM policy allows to sign)."""
+    return _get("SKILLCERT_KEY_PREFIX", "skillcert/local")
 
 
 def token_secret() -> str:

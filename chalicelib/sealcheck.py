@@ -20,6 +20,7 @@ MAX_EMBEDDED_CERTS = 8                 # ours carry two: the TEO's and the platf
 MAX_SIGNATURE_BYTES = 64 * 1024        # ours reserve 8 KB
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s*\]")
 _DIGESTS = {"sha256", "sha384", "sha512"}
+_SIGNING_TIME = re.compile(rb"/M\s*\(D:(\d{14})(?:Z|([+-])(\d{2})'?(\d{2})?'?)?[^)]{0,8}\)")
 
 TOO_LARGE = "签名数据过大，不是本平台签发的证书，未予查验"
 TOO_MANY_CERTS = "签名中附带的证书过多（{}个），不是本平台签发的证书，未予查验"
@@ -29,9 +30,9 @@ BROKEN = "签名无效或签名后文件被改动"
 
 
 def _answer(signed=False, intact=False, trusted=False, whole=False, signer=None, reason=None,
-            examined=True) -> dict:
+            examined=True, serial=None, signed_at=None) -> dict:
     return {"signed": signed, "intact": intact, "trusted": trusted, "covers_whole_file": whole,
-            "signer": signer, "reason": reason, "examined": examined}
+            "signer": signer, "reason": reason, "examined": examined, "serial": serial, "signed_at": signed_at}
 
 
 def _refused(reason: str) -> dict:
@@ -65,7 +66,24 @@ def inspect(pdf: bytes, ca_pem: str) -> dict:
         return _answer(signed=True, reason=BROKEN)
     whole = start == 0 and second + length == len(pdf)
     problem = _untrusted(signer.dump(), ca_pem) if intact else BROKEN
-    return _answer(True, intact, problem is None, whole, org, problem)
+    dictionary = pdf[max(0, found.start() - 4096):start + first] + pdf[second:second + 4096]
+    return _answer(True, intact, problem is None, whole, org, problem, serial=format(signer.serial_number, "x"),
+                   signed_at=_signing_time(dictionary))
+
+
+def _signing_time(dictionary: bytes) -> str | None:
+    """The signature dictionary's ``/M`` (PAdES keeps the signing time there, not in the CMS): the
+    signer's claim, ISO 8601, or None when absent or malformed."""
+    found = _SIGNING_TIME.search(dictionary)
+    if not found:
+        return None
+    stamp, sign, hours, minutes = found.groups()
+    try:
+        at = dt.datetime.strptime(stamp.decode(), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    offset = dt.timedelta(hours=int(hours or 0), minutes=int(minutes or 0)) * (-1 if sign == b"-" else 1)
+    return at.replace(tzinfo=dt.timezone(offset)).isoformat()
 
 
 def _signed_data(der: bytes):

@@ -1,4 +1,5 @@
 """The embedded AWS: a moto server on loopback, and the resources SkillCert needs created in it."""
+import base64
 import copy
 import json
 import logging
@@ -82,9 +83,33 @@ class _OneTableCopyPerTransaction:
         moto_dynamodb.copy = self
 
 
+def _kms_signs_digests() -> None:
+    """moto's KMS ignores ``MessageType: DIGEST`` and hashes the digest again; AWS signs it as given.
+    Long messages (over KMS's 4 KB RAW limit) are signed by digest, so make moto do what AWS does."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+    from moto.kms.responses import KmsResponse
+    if getattr(KmsResponse.sign, "honours_digest", False):
+        return
+    original = KmsResponse.sign
+
+    def sign(self) -> str:
+        if self._get_param("MessageType") != "DIGEST":
+            return original(self)
+        key = self.kms_backend.describe_key(self._get_param("KeyId"))
+        digest = self._get_param("Message")
+        signature = key.private_key.private_key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+        return json.dumps({"KeyId": key.arn, "Signature": base64.b64encode(signature).decode(),
+                           "SigningAlgorithm": self._get_param("SigningAlgorithm")})
+
+    sign.honours_digest = True
+    KmsResponse.sign = sign
+
+
 class SerialDynamoDBMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         _OneTableCopyPerTransaction().install()
+        _kms_signs_digests()
         app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()

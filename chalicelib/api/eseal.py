@@ -1,7 +1,7 @@
 """E-seal applications and decisions, revocation, verification by upload, and the platform CA."""
 from chalice import Blueprint, Response
 
-from .. import sealing
+from .. import pki
 from ..domain.access import Role
 from ..services import certificates, eseal
 from . import schemas
@@ -66,6 +66,14 @@ def verify_pdf(body):
 @endpoint(bp, "/ca.pem", summary="The platform CA certificate (PEM), to validate seals offline",
           tag="verification", public=True, media="application/x-pem-file")
 def ca_pem():
-    return Response(body=sealing.ca_pem(), status_code=200,
+    return Response(body=pki.ca_pem(), status_code=200,
                     headers={"Content-Type": "application/x-pem-file",
                              "Content-Disposition": "attachment; filename=skillcert-ca.pem"})
+
+
+@endpoint(bp, "/ca.crl", summary="The platform CA's certificate revocation list (DER): withdrawn e-seals",
+          tag="verification", public=True, media="application/pkix-crl")
+def ca_crl():
+    return Response(body=pki.crl_der(), status_code=200,
+                    headers={"Content-Type": "application/pkix-crl", "Cache-Control": "max-age=300",
+                             "Content-Disposition": "attachment; filename=skillcert-ca.crl"})

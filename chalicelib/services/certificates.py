@@ -1,17 +1,18 @@
 """Getting certificates out: the download link (F7), the candidate's own certificates, and public
 verification (F9) by number + ID number or by the QR code's link."""
+import datetime as dt
 import hashlib
 import hmac
 import re
 
-from .. import config, files, sealcheck, sealing
+from .. import config, files, pki, sealcheck
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Status
 from ..store import records as store
-from ..store import throttle
-from . import records
+from ..store import statuslist, throttle
+from . import evidence, records
 
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
@@ -21,7 +22,7 @@ _VERSION = re.compile(r"^[0-9]{1,6}$")      # ASCII digits only: str.isdigit() a
 _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")   # keep letters and CJK
 
 
-def _record_for(principal: Principal, rec_id: str) -> dict:
+def record_for(principal: Principal, rec_id: str) -> dict:
     if principal.role is Role.CANDIDATE:
         rec = store.get(rec_id)
         if not rec or rec["candidate_no"] != principal.candidate_no:
@@ -31,7 +32,7 @@ def _record_for(principal: Principal, rec_id: str) -> dict:
 
 
 def download(principal: Principal, rec_id: str) -> dict:
-    rec = _record_for(principal, rec_id)
+    rec = record_for(principal, rec_id)
     if rec["status"] != Status.ISSUED.value or not rec.get("pdf_key"):
         raise NotFound("该记录还没有可下载的证书", code="certificate_not_ready")
     name = f"{rec['cert_no']}-{_UNSAFE_IN_NAMES.sub('', rec['candidate_name'])}.pdf"
@@ -63,7 +64,8 @@ def public_facts(rec: dict) -> dict:
             "assessment_site": rec["site_name"], "award_date": rec["award_date"], "issued_at": rec.get("issued_at"),
             "method": rec.get("method"), "status": status, "status_label": _STATUS_LABELS[status],
             "revoked_reason": rec.get("revoked_reason"), "revoked_at": rec.get("revoked_at"),
-            "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")}
+            "version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256"),
+            "signoffs": evidence.public(evidence.signoffs(rec))}
 
 
 def verification(rec: dict, version: int | None = None) -> dict:
@@ -88,7 +90,7 @@ def _file(rec: dict, version: int) -> dict:
             "current_version": latest if rec["status"] == Status.ISSUED.value else None}
 
 
-def _throttle(client: str) -> None:
+def count_attempt(client: str) -> None:
     if not throttle.allow(f"verify#{client}", config.verify_limit(), 60):
         raise TooManyRequests("查询过于频繁，请一分钟后再试", code="too_many_requests")
 
@@ -118,15 +120,20 @@ _NOBODY = "-" * 18
 
 
 def verify_by_id(cert_no: str, id_no: str, client: str) -> dict:
-    _throttle(client)
+    count_attempt(client)
     return verification(_matching(cert_no, lambda r: idcard.normalize(r["id_number"]), idcard.normalize(id_no)))
+
+
+def by_code(cert_no: str, code: str, client: str) -> dict:
+    """The record the QR code's number and code name (throttled like every public lookup)."""
+    count_attempt(client)
+    return _matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE)
 
 
 def verify_by_code(cert_no: str, code: str, client: str, version: str | None = None) -> dict:
     """The QR code's link. Since each PDF version's QR code names its version (``v``), the answer says
     whether the file in hand is still the current one; links printed before that have no ``v``."""
-    _throttle(client)
-    rec = _matching(cert_no, lambda r: r.get("verification_code"), code, _NOT_FOUND_BY_CODE)
+    rec = by_code(cert_no, code, client)
     if version is None:
         return verification(rec)
     if not _VERSION.match(version) or not 1 <= int(version) <= int(rec.get("pdf_version") or 0):
@@ -137,18 +144,19 @@ def verify_by_code(cert_no: str, code: str, client: str, version: str | None = N
 MAX_PDF_BYTES = 4 * 1024 * 1024     # base64 of 4 MB stays under Lambda's 6 MB request limit
 _RESULTS = {"genuine": "真实有效：与平台存档的现行证书完全一致", "superseded": "该文件是已被替换的旧版本证书",
             "revoked": "证书已撤销", "altered": "文件已被改动：与平台存档的证书不一致",
+            "revoked_seal": "电子公章已吊销：该文件在公章吊销之后签章，不是有效证书",
             "unknown": "未找到对应证书：该文件不是本平台签发的证书"}
 
 
 def verify_pdf(pdf_base64: str, client: str) -> dict:
     """Verify by upload: is this file a genuine current certificate, an older version, altered, or unknown;
     and is its signature intact and issued under the platform CA."""
-    _throttle(client)
+    count_attempt(client)
     pdf = uploads.decode(pdf_base64, "证书文件", MAX_PDF_BYTES)
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()
-    signature = sealcheck.inspect(pdf, sealing.ca_pem())
+    signature = sealcheck.inspect(pdf, pki.ca_pem())
     found = store.by_pdf_hash(digest)
     facts = None
     if found:
@@ -160,6 +168,8 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
             result = "genuine"
         else:
             result = "superseded"
+    elif _sealed_after_revocation(signature):
+        result = "revoked_seal"
     elif signature["examined"] and signature["signed"] and (signature["trusted"] or not signature["intact"]):
         result = "altered"        # our seal on bytes we never issued: changed after sealing
     else:
@@ -169,6 +179,18 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
         label += "：" + facts["revoked_reason"]
     return {"result": result, "result_label": label, "sha256": digest, "signature": signature,
             "certificate": facts}
+
+
+def _sealed_after_revocation(signature: dict) -> bool:
+    """A file we never issued, sealed by an e-seal key after the platform revoked it (a leaked key, say).
+    The signing time is the signer's claim; a file without one counts as sealed after."""
+    if not (signature["signed"] and signature["trusted"] and signature.get("serial")):
+        return False
+    revoked_at = (pki.seal(signature["serial"]) or {}).get("revoked_at")
+    if not revoked_at:
+        return False
+    signed_at = signature.get("signed_at")
+    return not signed_at or dt.datetime.fromisoformat(signed_at) >= dt.datetime.fromisoformat(revoked_at)
 
 
 def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
@@ -186,4 +208,6 @@ def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
                                               records.event(principal, "revoke", reason=reason, at=at))])
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
+    if rec.get("status_index") is not None:          # its credentials read as revoked from now on
+        statuslist.set_bit(int(rec["status_index"]))
     return public_facts(store.get(rec_id))

@@ -3,7 +3,7 @@ its seal image and a signing key with a certificate under the platform CA — or
 import re
 import uuid
 
-from .. import sealing
+from .. import pki
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role
@@ -65,7 +65,10 @@ def current(principal: Principal, org_id: str) -> dict:
     """The TEO screen's view: its latest application and whether it holds an active e-seal."""
     org = masterdata.get_profile(principal, "orgs", org_id)
     app = _get(org["seal_application"]) if org.get("seal_application") else None
+    revoked = org.get("seal_status") == "revoked"
     return {"application": _view(app) if app else None, "seal_status": org.get("seal_status") or "none",
+            "seal_revoked_reason": org.get("seal_revoked_reason") if revoked else None,
+            "seal_revoked_at": org.get("seal_revoked_at") if revoked else None,
             "accepting_authority": ACCEPTING_AUTHORITY}
 
 
@@ -100,7 +103,7 @@ def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
         if decision == "reject":
             fields.update(status="rejected", reason=reason.strip())
         else:
-            issued = sealing.issue_seal(app["org_id"], app["org_name"])
+            issued = pki.issue_seal(app["org_id"], app["org_name"])
             seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"],
                               seal_status="active")
             fields.update(status="approved")
@@ -129,5 +132,7 @@ def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
         raise Conflict("该机构没有生效中的电子公章", code="no_active_seal")
     if not (reason or "").strip():
         raise InvalidInput("请填写吊销原因", code="reason_required")
-    master.set_fields("orgs", {"id": org_id}, seal_status="revoked")
-    return {"org_id": org_id, "seal_status": "revoked", "reason": reason.strip()}
+    reason = reason.strip()
+    at = pki.revoke_seal(org["seal_serial"], reason) if org.get("seal_serial") else now_iso()
+    master.set_fields("orgs", {"id": org_id}, seal_status="revoked", seal_revoked_reason=reason, seal_revoked_at=at)
+    return {"org_id": org_id, "seal_status": "revoked", "reason": reason, "revoked_at": at}

@@ -173,7 +173,8 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
     found = {r["id"]: r for r in store.get_many(session["record_ids"])}
     changes, skipped = [], []
     at = store.now_iso()
-    signed_fields = {"teo": ("teo_signed_at", "teo_signed_by"), "site": ("site_signed_at", "site_signed_by")}
+    signed_fields = {"teo": ("teo_signed_at", "teo_signed_by", "teo_signing_session"),
+                     "site": ("site_signed_at", "site_signed_by", "site_signing_session")}
     for rid, shown in zip(session["record_ids"], session["record_marks"], strict=True):
         rec = found.get(rid)
         if rec is None:
@@ -190,8 +191,8 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
             continue
         fields = {"signed": True, "reason": reason}
         if action in (Action.TEO_SIGN, Action.SITE_SIGN):
-            at_field, by_field = signed_fields[session["side"]]
-            fields.update({at_field: at, by_field: principal.username})
+            at_field, by_field, session_field = signed_fields[session["side"]]
+            fields.update({at_field: at, by_field: principal.username, session_field: session["id"]})
         changes.append(store.Change(rec, target.value, fields,
                                     records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
     applied, lost, busy = store.apply(changes)

@@ -21,6 +21,7 @@ from ..domain.workflow import Action, Status
 from ..render import certificate
 from ..store import masterdata as master
 from ..store import records as store
+from . import evidence
 
 log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -190,13 +191,13 @@ def calibration(org: dict | None) -> certificate.Calibration:
 
 
 def _render(rec: dict, cert_no: str, code: str, award_date: str, version: int, lookup,
-            preview: bool = False) -> bytes:
+            preview: bool = False, signoff_line: str = "") -> bytes:
     """The certificate's page: as issued (paper moved by the TEO's calibration), or for the print preview
     (paper at its place on the stock, drawn over the stock)."""
     cert_type = lookup("certificates", rec["certificate_id"]) or {}
     template = cert_type.get("template") or "default"
     method = rec.get("method") or "electronic"
-    fields = printed.fields(rec, cert_no, award_date, verify_url(cert_no, code, version))
+    fields = printed.fields(rec, cert_no, award_date, verify_url(cert_no, code, version), signoff_line)
     images = _images(rec, template, method, lookup)
     images["photo"] = _photo(rec, cert_type)
     try:
@@ -218,13 +219,16 @@ def print_preview(rec: dict) -> bytes:
 def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
     method = rec.get("method") or "electronic"
     version = int(rec.get("pdf_version") or 0) + 1
-    pdf = _render(rec, cert_no, code, award_date, version, lookup)
+    # The sign-offs that counted: sealed into electronic certificates (paper ones show them on verification).
+    parties = evidence.signoffs(rec) if method == "electronic" else []
+    pdf = _render(rec, cert_no, code, award_date, version, lookup, signoff_line=evidence.summary_line(parties))
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
         serial = lookup("orgs", rec["teo_id"]).get("seal_serial")
         try:
             if not serial:
                 raise LookupError
-            pdf = sealing.sign(pdf, rec["teo_id"], serial)
+            pdf = sealing.sign(pdf, serial, attachment=(evidence.FILENAME, "两方在线签发确认的证据",
+                                                        evidence.document(rec, cert_no, version, parties)))
         except LookupError:
             raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()

@@ -10,6 +10,7 @@ from pynamodb.attributes import (
     DiscriminatorAttribute,
     ListAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
@@ -104,8 +105,10 @@ class Org(Entity, _Contact, discriminator="Org"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     seal_key = UnicodeAttribute(null=True)    # S3 key of the official e-seal image (PNG)
-    seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in Secrets Manager
+    seal_serial = UnicodeAttribute(null=True) # the e-seal certificate's serial; its key is in KMS
     seal_status = UnicodeAttribute(null=True) # active | revoked (absent: no e-seal yet)
+    seal_revoked_reason = UnicodeAttribute(null=True)   # why the platform withdrew it, and when
+    seal_revoked_at = UnicodeAttribute(null=True)
     seal_application = UnicodeAttribute(null=True)   # the latest application's id
     # Print calibration for paper stock (absent: print as laid out): millimetres right/down, and percent
     print_offset_x_mm = NumberAttribute(null=True)
@@ -210,6 +213,8 @@ class Record(Entity, discriminator="Record"):
     teo_signed_by = UnicodeAttribute(null=True)
     site_signed_at = UnicodeAttribute(null=True)
     site_signed_by = UnicodeAttribute(null=True)
+    teo_signing_session = UnicodeAttribute(null=True)    # the session of each side's sign-off that counts
+    site_signing_session = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)              # the latest rejection or stamping failure reason
     method = UnicodeAttribute(null=True)              # electronic | paper, chosen at issue
     cert_no = UnicodeAttribute(null=True)             # assigned at the first issue, kept by every re-issue
@@ -222,6 +227,8 @@ class Record(Entity, discriminator="Record"):
     revoked = BooleanAttribute(default=False)         # a revoked certificate stays ISSUED and verifies as revoked
     revoked_reason = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)
+    status_index = NumberAttribute(null=True)         # the credential's bit in the status lists, never reused
+    credential_salt = UnicodeAttribute(null=True)     # salts the ID number's hash in the credential
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
@@ -348,3 +355,36 @@ class SealApplication(Entity, discriminator="SealApplication"):
     decided_by = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+
+
+# ---- the PKI: certificates over KMS keys (the keys themselves never leave KMS) ---------------------------
+
+class PkiCert(Entity, discriminator="PkiCert"):
+    """A certificate the platform CA issued (pk PKI#SEAL#serial) or the CA's own (pk PKI#CA); sk PKI.
+    Public data only: the certificate and the id of its KMS key. A revoked one gets gsi1 PKIREVOKED /
+    revoked_at#serial, which the CRL lists."""
+    serial = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    key_id = UnicodeAttribute()
+    cert_pem = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_reason = UnicodeAttribute(null=True)
+
+
+class PkiCrl(Entity, discriminator="PkiCrl"):
+    """pk PKI#CRL, sk PKI: the current certificate revocation list (DER, base64), signed by the CA."""
+    number = NumberAttribute()
+    der_b64 = UnicodeAttribute()
+    next_update = UnicodeAttribute()
+
+
+class StatusList(Entity, discriminator="StatusList"):
+    """pk STATUSLIST#id, sk STATUSLIST: one Bitstring Status List of credential revocations. ``revoked``
+    holds the set bits; ``revision`` grows with each, and the signed list credential is kept with the
+    revision it shows, so it is signed again only after a change."""
+    revoked = NumberSetAttribute(default=set)
+    revision = NumberAttribute(default=0)
+    jwt = UnicodeAttribute(null=True)
+    jwt_revision = NumberAttribute(null=True)
+    jwt_signed_at = UnicodeAttribute(null=True)

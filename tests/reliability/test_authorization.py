@@ -70,6 +70,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/records/issue"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/reissue"): ({}, allow(400, ("teo", "teo2"))),
     ("GET", "/records/{record_id}/certificate"): (None, allow(200, ZWL + NCUT + ("student",), _404=OUTSIDERS)),
+    ("GET", "/records/{record_id}/credential"): (None, allow(200, ZWL + NCUT + ("student",), _404=OUTSIDERS)),
     ("POST", "/downloads"): ({}, allow(400, ORG_USERS)),
     ("GET", "/downloads/{job_id}"): (None, allow(200, ZWL, _404=OUTSIDERS + NCUT)),
     ("POST", "/exports"): ({}, allow(200, ORG_USERS)),
@@ -96,6 +97,10 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/records/{record_id}/revoke"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/verify/pdf"): ({}, everyone(400)),
     ("GET", "/ca.pem"): (None, everyone(200)),
+    ("GET", "/ca.crl"): (None, everyone(200)),
+    ("GET", "/verify/{cert_no}/credential"): (None, everyone(404)),  # the right number, a wrong code
+    ("POST", "/verify/credential"): ({}, everyone(400)),
+    ("GET", "/status/{list_id}"): (None, everyone(404)),              # no such list
     ("GET", "/health"): (None, everyone(200)),
     ("GET", "/openapi.json"): (None, everyone(200)),
 }

@@ -61,4 +61,5 @@ def targets(api) -> dict:
     return {"record_id": rid, "cert_no": record["cert_no"], "candidate_no": candidate_no,
             "session_id": session.json()["id"],
             "job_id": job.json()["id"], "app_id": next(a["id"] for a in apps if a["org_id"] == "zwl"),
-            "org_id": "zwl", "college_id": "ncut", "kind": "results", "signature": signature_png()}
+            "org_id": "zwl", "college_id": "ncut", "kind": "results", "signature": signature_png(),
+            "list_id": "999999"}

@@ -1,0 +1,72 @@
+"""The sign-off evidence behind a certificate: for each party (the TEO, the assessment site) the sign-off
+that counted — the record keeps each side's latest signature, so after a reject and a re-sign it is the
+re-sign (the audit trail keeps the rest) — with who signed, in which role, when, in which signing
+session, the SHA-256 of the record set that session signed and of the drawn signature (the drawing
+itself stays private).
+
+Electronic certificates carry it as ``signoff.json`` inside the sealed PDF and print one line summing it
+up; every verification channel shows who signed, in which role, and when.
+"""
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from ..store import records as store
+from . import accounts
+
+FILENAME = "signoff.json"
+PARTIES = (("teo", "培训评价组织负责人", "teo_name"), ("site", "考核站点负责人", "site_name"))
+_BEIJING = ZoneInfo("Asia/Shanghai")
+_COMPLETED: dict[str, dict] = {}        # a completed session never changes: read it once per process
+
+
+def _session(session_id: str | None) -> dict:
+    if session_id in _COMPLETED:
+        return _COMPLETED[session_id]
+    found = store.get_session(session_id or "") or {}
+    facts = {"records_sha256": found.get("digest"), "signature_sha256": found.get("signature_sha256")}
+    if found.get("status") == "completed":
+        if len(_COMPLETED) >= 4096:
+            _COMPLETED.clear()
+        _COMPLETED[session_id] = facts
+    return facts
+
+
+def signoffs(rec: dict) -> list[dict]:
+    """The two sign-offs that counted, TEO first; a side that never signed (records loaded in bulk by
+    the benchmark, say) is left out."""
+    signed = [(side, role, org) for side, role, org in PARTIES if rec.get(f"{side}_signed_at")]
+    names = accounts.display_names(rec.get(f"{side}_signed_by") for side, _, _ in signed) if signed else {}
+    out = []
+    for side, role, org_field in signed:
+        by, session_id = rec.get(f"{side}_signed_by") or "", rec.get(f"{side}_signing_session")
+        out.append({"party": side, "organisation": rec.get(org_field) or "", "role": role,
+                    "signer": names.get(by, by), "signed_at": rec[f"{side}_signed_at"],
+                    "session_id": session_id, **_session(session_id)})
+    return out
+
+
+def document(rec: dict, cert_no: str, version: int, parties: list[dict]) -> bytes:
+    """``signoff.json``: what the seal covers about the two sign-offs."""
+    return json.dumps({"type": "SkillCertSignoffEvidence", "certificate_number": cert_no,
+                       "certificate_version": version, "record_id": rec["id"], "signoffs": parties},
+                      ensure_ascii=False, indent=2).encode()
+
+
+def _day(at: str) -> str:
+    return dt.datetime.fromisoformat(at).astimezone(_BEIJING).date().isoformat()
+
+
+def summary_line(parties: list[dict]) -> str:
+    """The page's one line, e.g.
+    本证书经培训评价组织负责人 张明（2026-11-30）与考核站点负责人 赵强（2026-11-30）在线签发确认."""
+    if len(parties) < 2:
+        return ""
+    teo, site = parties
+    return (f"本证书经{teo['role']} {teo['signer']}（{_day(teo['signed_at'])}）与"
+            f"{site['role']} {site['signer']}（{_day(site['signed_at'])}）在线签发确认")
+
+
+def public(parties: list[dict]) -> list[dict]:
+    """What verification shows: who signed, in which role, for which organisation, when."""
+    return [{k: p[k] for k in ("party", "organisation", "role", "signer", "signed_at")} for p in parties]

@@ -1,0 +1,62 @@
+"""Credential revocation bits (W3C Bitstring Status List): each certificate gets one index when its first
+credential is made, from a sequence, so an index is never given twice; index n is bit n % SIZE of list
+n // SIZE + 1. Revoking the certificate sets its bit."""
+import secrets
+
+from .models import Record, StatusList
+from .records import allocate, get
+from .tx import conditional
+
+SIZE = 131072          # bits per list: the specification's minimum, so no list tells how many are in use
+
+
+def locate(index: int) -> tuple[str, int]:
+    return str(index // SIZE + 1), index % SIZE
+
+
+def assign(rec: dict) -> dict:
+    """The record with its ``status_index`` and ``credential_salt``, given now if it had none."""
+    if rec.get("status_index") is not None:
+        return rec
+    index = next(iter(allocate("STATUSLIST", 1))) - 1
+    item = Record(f"REC#{rec['id']}", "REC")
+    conditional(lambda: item.update(
+        actions=[Record.status_index.set(index), Record.credential_salt.set(secrets.token_hex(16))],
+        condition=Record.status_index.does_not_exist(), add_version_condition=False))
+    StatusList(f"STATUSLIST#{locate(index)[0]}", "STATUSLIST").update(
+        actions=[StatusList.type.set(StatusList), StatusList.revision.add(0)], add_version_condition=False)
+    rec = get(rec["id"])
+    if rec.get("revoked"):
+        set_bit(int(rec["status_index"]))
+    return rec
+
+
+def set_bit(index: int) -> None:
+    list_id, bit = locate(index)
+    StatusList(f"STATUSLIST#{list_id}", "STATUSLIST").update(
+        actions=[StatusList.type.set(StatusList), StatusList.revoked.add({bit}), StatusList.revision.add(1)],
+        add_version_condition=False)
+
+
+def get_list(list_id: str) -> dict | None:
+    try:
+        item = StatusList.get(f"STATUSLIST#{list_id}", "STATUSLIST", consistent_read=True)
+    except StatusList.DoesNotExist:
+        return None
+    return {"revoked": set(item.revoked or ()), "revision": int(item.revision or 0), "jwt": item.jwt,
+            "jwt_revision": item.jwt_revision, "jwt_signed_at": item.jwt_signed_at}
+
+
+def is_set(index: int) -> bool:
+    list_id, bit = locate(index)
+    found = get_list(list_id)
+    return bool(found) and bit in found["revoked"]
+
+
+def keep_signed(list_id: str, jwt: str, revision: int, signed_at: str) -> None:
+    """Keep the signed list credential, unless a revocation came meanwhile (it is signed again then)."""
+    item = StatusList(f"STATUSLIST#{list_id}", "STATUSLIST")
+    conditional(lambda: item.update(
+        actions=[StatusList.jwt.set(jwt), StatusList.jwt_revision.set(revision),
+                 StatusList.jwt_signed_at.set(signed_at)],
+        condition=StatusList.revision == revision, add_version_condition=False))
