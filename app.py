@@ -2,7 +2,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib import queue
-from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, records, signing, stamps
+from chalicelib.api import accounts, eseal, http, issuance, masterdata, meta, photos, records, signing, stamps
 from chalicelib.services import jobs, stamping
 
 app = Chalice(app_name="skillcert")
@@ -16,6 +16,7 @@ app.register_blueprint(signing.bp)
 app.register_blueprint(issuance.bp)
 app.register_blueprint(stamps.bp)
 app.register_blueprint(eseal.bp)
+app.register_blueprint(photos.bp)
 app.register_blueprint(meta.bp)
 
 

@@ -210,8 +210,7 @@ KINDS: dict[str, tuple[Field, ...]] = {
         Field("id_number", "身份证号", id_number, required=False, default=""),
         Field("student_type", "学生类型", student_type),
         Field("college_id", "所属院校代码", code),
-        Field("has_photo", "照片", flag, required=False, default=False),
-    ),
+    ),      # has_photo is not imported: it follows the stored photo (照片导入, services/photos.py)
     "results": (
         Field("candidate_no", "考生编号", candidate_no),
         Field("plan_id", "考试计划代码", code),
