@@ -34,3 +34,16 @@ def symlink(name: str, target: str) -> tuple[zipfile.ZipInfo, bytes]:
     info.create_system = 3                      # Unix
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
     return info, target.encode()
+
+
+def mark_encrypted(data: bytes, name: str) -> bytes:
+    """The archive with ``name`` flagged as encrypted (zipfile cannot write encrypted entries)."""
+    out = bytearray(data)
+    encoded = name.encode()
+    for signature, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = out.find(signature)
+        while start >= 0:
+            if out[start + name_at:start + name_at + len(encoded)] == encoded:
+                out[start + flag_at] |= 0x1
+            start = out.find(signature, start + 1)
+    return bytes(out)
