@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import idcard
 from .errors import InvalidInput, TooLarge
+from .masterdata import CANDIDATE_NO
 from .photocheck import MAX_BYTES as MAX_PHOTO_BYTES
 
 MAX_ZIP_BYTES = 4 * 1024 * 1024
@@ -21,7 +22,6 @@ MAX_UNCOMPRESSED = 64 * 1024 * 1024
 BOMB_RATIO = 50                      # a photo barely compresses; 50:1 and over the size limit is a bomb
 
 _EXTENSIONS = (".jpg", ".jpeg", ".png")
-_CANDIDATE_NO = re.compile(r"^\d{26}$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 # What archivers add beside the files (macOS resource forks, Finder and Explorer caches): not photos.
 _CLUTTER = re.compile(r"(^|/)(__MACOSX/|\._|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
@@ -58,7 +58,7 @@ def owner_key(name: str) -> tuple[str, str]:
     if not dot or "." + ext.lower() not in _EXTENSIONS:
         raise EntryError("not_an_image", "不是照片文件：仅支持扩展名为 .jpg、.jpeg 或 .png 的JPEG或PNG图片")
     stem = stem.strip()
-    if _CANDIDATE_NO.match(stem):
+    if CANDIDATE_NO.match(stem):
         return ("candidate_no", stem)
     if _ID_NUMBER.match(idcard.normalize(stem)):
         return ("id_number", idcard.normalize(stem))

@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import files
+from ..domain import masterdata as md
 from ..domain import photocheck, photozip, uploads
 from ..domain.access import COLLEGE_ROLES, Principal, Role
 from ..domain.errors import DomainError, NotFound
@@ -53,7 +54,7 @@ def attach_many(jpegs: dict[str, bytes]) -> set[str]:
 def _candidate(principal: Principal, candidate_no: str, roles: tuple[Role, ...]) -> dict:
     """The candidate, if the caller may act on it: the admin, or ``roles`` of the candidate's own college.
     Anyone else finds nothing, as with another tenant's object."""
-    row = store.get("candidates", candidate_no=candidate_no)
+    row = store.get("candidates", candidate_no=candidate_no) if md.CANDIDATE_NO.match(candidate_no) else None
     if row and (principal.is_admin or (principal.role in roles and principal.org_id == row["college_id"])):
         return row
     raise NotFound("考生不存在", code="candidate_not_found")

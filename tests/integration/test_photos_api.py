@@ -90,7 +90,8 @@ def test_only_the_admin_and_the_candidates_own_college_see_or_change_the_photo(a
         assert_error(api.get(url, as_=who), 404, "candidate_not_found")
     for who in ("admin", "college2", "college2_signer"):
         assert api.get(url, as_=who).status_code == 200
-    assert_error(api.get("/candidates/11010820250000999999999999/photo", as_="admin"), 404, "candidate_not_found")
+    for missing in ("11010820250000999999999999", "9" * 3000, "..%2F..%2Fetc"):
+        assert_error(api.get(f"/candidates/{missing}/photo", as_="admin"), 404, "candidate_not_found")
     assert api.put(url, json=body).status_code == 401
 
 
