@@ -50,6 +50,17 @@ def _check_shape(width: int, height: int) -> None:
                       "请使用更清晰的原图", "photo_too_small")
 
 
+def declared_pixels(data: bytes) -> int:
+    """How many pixels an image's header declares, i.e. what decoding it costs (0 for no image, which
+    ``normalise`` then refuses with its reason)."""
+    from PIL import Image
+    try:
+        with Image.open(io.BytesIO(data), formats=("JPEG", "PNG")) as img:
+            return img.width * img.height
+    except Exception:
+        return 0
+
+
 def normalise(data: bytes) -> bytes:
     """Check an uploaded photo and return it in the stored form, or raise with what to fix."""
     from PIL import Image, ImageOps
@@ -65,18 +76,25 @@ def normalise(data: bytes) -> bytes:
             # A JPEG may decode at 1/2, 1/4 or 1/8 scale: no bigger than the stored size needs.
             scale = max(SIZE[0] / width, SIZE[1] / height)
             img.draft("RGB", (round(img.width * scale), round(img.height * scale)))
-            img = ImageOps.exif_transpose(img)
+            img.load()
+            ImageOps.exif_transpose(img, in_place=True)
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
                 img = Image.new("RGB", rgba.size, "white")
                 img.paste(rgba, mask=rgba.getchannel("A"))
-            img = img.convert("RGB")
+            elif img.mode != "RGB":
+                img = img.convert("RGB")
+            # Crop centred to 3:4, then scale (reducing by whole factors first: fast on big photos).
+            width, height = img.size
+            crop_w, crop_h = min(width, height * RATIO), min(height, width / RATIO)
+            box = ((width - crop_w) / 2, (height - crop_h) / 2, (width + crop_w) / 2, (height + crop_h) / 2)
+            img = img.resize(SIZE, Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
     except images.TooManyPixels as exc:
         size = f"（{exc.size[0]}×{exc.size[1]}）" if exc.size else ""
         raise _refuse(f"照片像素尺寸过大{size}，请缩小到5000×5000像素以内后上传", "photo_too_many_pixels") from None
     except images.Undecodable:
         raise _refuse("照片文件已损坏，无法读取，请重新导出JPEG或PNG后上传", "photo_corrupt") from None
-    return _encode(ImageOps.fit(img, SIZE, method=Image.Resampling.LANCZOS, centering=(0.5, 0.5)))
+    return _encode(img)
 
 
 def _encode(img) -> bytes:

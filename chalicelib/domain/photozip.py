@@ -3,7 +3,8 @@ directory before anything is decompressed, each entry is judged on its own (a ba
 others), nothing is ever extracted to disk, and no entry is decompressed beyond the photo size limit.
 
 Limits: the ZIP at most 4 MB (its base64 fits Lambda's 6 MB request), at most 300 entries, at most
-64 MB declared uncompressed in all, each photo at most 2 MB uncompressed.
+64 MB declared uncompressed in all, each photo at most 2 MB uncompressed, and at most 150 megapixels
+decoded in all (a few KB of PNG can declare 25 megapixels: 300 of them would take minutes to decode).
 """
 import io
 import re
@@ -19,6 +20,7 @@ from .photocheck import MAX_BYTES as MAX_PHOTO_BYTES
 MAX_ZIP_BYTES = 4 * 1024 * 1024
 MAX_ENTRIES = 300
 MAX_UNCOMPRESSED = 64 * 1024 * 1024
+MAX_PIXELS = 150_000_000
 BOMB_RATIO = 50                      # a photo barely compresses; 50:1 and over the size limit is a bomb
 
 _EXTENSIONS = (".jpg", ".jpeg", ".png")

@@ -120,11 +120,18 @@ def import_zip(file_base64: str) -> dict:
             for entry in entries:
                 _refuse(entry, "duplicate", f"多个文件对应同一考生（{number}）：{names}；请只保留一张后重新导入")
     jpegs: dict[str, bytes] = {}
+    pixels_left = photozip.MAX_PIXELS
     for entry in found:
         if entry.error:
             continue
         try:
-            jpeg = photocheck.normalise(photozip.read(archive, entry))
+            data = photozip.read(archive, entry)
+            pixels = photocheck.declared_pixels(data)
+            if pixels > pixels_left:
+                raise photozip.EntryError("zip_too_many_pixels", "压缩包内照片的像素总量超过1.5亿像素的上限，"
+                                          "本文件未处理；请将大尺寸照片缩小后分批导入")
+            pixels_left -= pixels
+            jpeg = photocheck.normalise(data)
         except photozip.EntryError as exc:
             entry.error = exc
             continue

@@ -151,6 +151,18 @@ def test_zip_limits(api):
     assert_error(api.post("/admin/import/photos", as_="college", json={"file_base64": b64(noise)}), 403)
 
 
+def test_a_zip_of_small_files_declaring_huge_pictures_stops_at_its_pixel_budget(api):
+    """Seven ~90 KB PNGs of 25 megapixels each: six fit the 150-megapixel budget, the seventh is refused."""
+    big = photo((4330, 5773), fmt="PNG", optimize=True)
+    people = [new_candidate(api) for _ in range(7)]
+    r = api.post("/admin/import/photos", as_="admin", json={
+        "file_base64": b64(zip_of([(f"{p['candidate_no']}.png", big) for p in people]))})
+    assert r.status_code == 200, r.text
+    assert r.json()["imported"] == 6
+    assert [(e["file"], e["code"]) for e in r.json()["errors"]] == [(f"{people[6]['candidate_no']}.png",
+                                                                     "zip_too_many_pixels")]
+
+
 def test_a_spreadsheet_cannot_claim_a_photo(api):
     """has_photo follows the stored photo: the candidates sheet's old 照片 column changes nothing."""
     cand = new_candidate(api)
