@@ -10,6 +10,7 @@ from chalicelib.api import (
     issuance,
     masterdata,
     meta,
+    photos,
     printing,
     records,
     signing,
@@ -31,6 +32,7 @@ app.register_blueprint(stamps.bp)
 app.register_blueprint(eseal.bp)
 app.register_blueprint(printing.bp)
 app.register_blueprint(credentials.bp)
+app.register_blueprint(photos.bp)
 app.register_blueprint(meta.bp)
 
 

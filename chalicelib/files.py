@@ -58,6 +58,15 @@ def delete(keys: list[str]) -> None:
             "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
 
 
+def try_put(key: str, data: bytes, content_type: str) -> bool:
+    """``put`` for one of many independent files: False when S3 refused it or could not be reached."""
+    try:
+        put(key, data, content_type)
+    except (BotoCoreError, ClientError):
+        return False
+    return True
+
+
 def discard(keys: list[str]) -> bool:
     """Best-effort ``delete``: False when S3 refused or could not be reached (the caller only logs it)."""
     try:

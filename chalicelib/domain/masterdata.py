@@ -17,7 +17,7 @@ STUDENT_TYPES = ("社会考生", "院校考生")
 PASSED, FAILED = "已通过", "未通过"
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_CANDIDATE_NO = re.compile(r"^\d{26}$")
+CANDIDATE_NO = re.compile(r"^\d{26}$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _YES = {"是", "有", "true", "1", "yes", "y"}
@@ -124,7 +124,7 @@ def exam_year(value: Any) -> int:
 
 def candidate_no(value: Any) -> str:
     text = _text(value, max_len=40)
-    if not _CANDIDATE_NO.match(text):
+    if not CANDIDATE_NO.match(text):
         raise ValueError("考生编号应为26位数字")
     return text
 
@@ -210,8 +210,7 @@ KINDS: dict[str, tuple[Field, ...]] = {
         Field("id_number", "身份证号", id_number, required=False, default=""),
         Field("student_type", "学生类型", student_type),
         Field("college_id", "所属院校代码", code),
-        Field("has_photo", "照片", flag, required=False, default=False),
-    ),
+    ),      # has_photo is not imported: it follows the stored photo (照片导入, services/photos.py)
     "results": (
         Field("candidate_no", "考生编号", candidate_no),
         Field("plan_id", "考试计划代码", code),

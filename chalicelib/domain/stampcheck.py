@@ -1,10 +1,8 @@
 """The upload rules of a responsible person's signature stamp (上传电子签章, manual 2.1 and 2.2): what is
 checked and, for every refusal, what exactly is wrong and how to fix it. Pure: Pillow only."""
-import io
 from dataclasses import dataclass
 
-from PIL import Image
-
+from . import images
 from .errors import InvalidInput, TooLarge
 
 MAX_BYTES = 1024 * 1024
@@ -43,21 +41,15 @@ def check(data: bytes, shape: Shape) -> tuple[int, int]:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise _refuse("仅支持PNG格式的图片，请导出为带透明背景的PNG后上传", "stamp_not_png")
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with images.untrusted(data, MAX_PIXELS, ("PNG",)) as img:
             width, height = img.size
-            if width * height > MAX_PIXELS:
-                raise _refuse(f"图片像素尺寸过大（{width}×{height}），请缩小到{shape.describe()}附近",
-                              "stamp_too_many_pixels")
-            img.verify()
-        with Image.open(io.BytesIO(data)) as img:
             img.load()
             has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
             rgba = img.convert("RGBA") if has_alpha else None
-    except InvalidInput:
-        raise
-    except Image.DecompressionBombError:
-        raise _refuse(f"图片像素尺寸过大，请缩小到{shape.describe()}附近", "stamp_too_many_pixels") from None
-    except Exception:      # Pillow fails on damaged files in many ways (IndexError for an empty IDAT, ...)
+    except images.TooManyPixels as exc:
+        size = f"（{exc.size[0]}×{exc.size[1]}）" if exc.size else ""
+        raise _refuse(f"图片像素尺寸过大{size}，请缩小到{shape.describe()}附近", "stamp_too_many_pixels") from None
+    except images.Undecodable:
         raise _refuse("图片文件已损坏，无法读取，请重新导出PNG后上传", "stamp_corrupt") from None
     if rgba is None:
         raise _refuse("图片没有透明通道（Alpha），请导出为“透明背景”的PNG", "stamp_no_alpha")

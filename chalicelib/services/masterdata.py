@@ -8,6 +8,7 @@ from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..store import masterdata as store
+from . import photos
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_MODES = ("all_or_nothing", "valid_rows")
@@ -322,6 +323,8 @@ def candidate_view(candidate: dict, full_id: bool = False) -> dict:
     out = dict(candidate)
     out["id_number"] = out.get("id_number", "") if full_id else idcard.mask(out.get("id_number"))
     out["info_problems"] = md.personal_info_problems(candidate, requires_photo=False)
+    if candidate.get("has_photo"):
+        out["photo_url"] = photos.link(candidate["candidate_no"])
     return out
 
 

@@ -3,11 +3,12 @@ page to check it with, and the print preview (套打预览) over the stock: of a
 issued paper certificate.
 
 Rendering is imported inside the functions: the API process loads reportlab only when it draws a page."""
+import functools
 import io
 import uuid
 
 from .. import files
-from ..domain import printed, printing
+from ..domain import photocheck, printed, printing
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict
 from ..domain.workflow import Status
@@ -72,13 +73,18 @@ def record_preview(principal: Principal, rec_id: str) -> dict:
     return _link("print-preview", rec["teo_id"], pdf, f"套打预览-{rec['cert_no']}.pdf")
 
 
+@functools.cache
 def sample_photo() -> bytes:
-    """A drawn silhouette where the holder's photo prints (390×520, as photos are stored)."""
+    """A stand-in ID photo in the stored form (``photocheck.SIZE``): a drawn head-and-shoulders silhouette
+    on the blue of Chinese ID photos, no real face. Previews, the bench and the demo print it."""
     from PIL import Image, ImageDraw
-    img = Image.new("RGB", (390, 520), (226, 234, 244))
+    width, height = photocheck.SIZE
+    img = Image.new("RGB", (width, height), (67, 142, 219))
     draw = ImageDraw.Draw(img)
-    draw.ellipse([135, 110, 255, 250], fill=(120, 130, 150))
-    draw.ellipse([60, 280, 330, 620], fill=(120, 130, 150))
+    grey = (72, 76, 88)
+    draw.ellipse([width * 0.12, height * 0.68, width * 0.88, height * 1.25], fill=grey)    # shoulders
+    draw.rectangle([width * 0.42, height * 0.52, width * 0.58, height * 0.72], fill=grey)   # neck
+    draw.ellipse([width * 0.30, height * 0.16, width * 0.70, height * 0.60], fill=grey)    # head
     out = io.BytesIO()
-    img.save(out, "JPEG", quality=85)
+    img.save(out, "JPEG", quality=photocheck.QUALITY)
     return out.getvalue()

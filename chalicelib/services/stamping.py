@@ -21,7 +21,7 @@ from ..domain.workflow import Action, Status
 from ..render import certificate
 from ..store import masterdata as master
 from ..store import records as store
-from . import evidence
+from . import evidence, photos
 
 log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -171,15 +171,10 @@ def verify_url(cert_no: str, code: str, version: int) -> str:
     return f"{config.public_base_url()}/verify/{cert_no}?code={code}&v={version}"
 
 
-def photo_key(candidate_no: str) -> str:
-    """Where a candidate's photo is stored: a normalised RGB JPEG, 3:4 portrait, 390×520 px."""
-    return f"photos/{candidate_no}.jpg"
-
-
 def _photo(rec: dict, cert_type: dict) -> bytes | None:
     """The holder's photo, printed in its frame; a certificate type that requires one cannot do without."""
     try:
-        return files.read(photo_key(rec["candidate_no"]))
+        return files.read(photos.key(rec["candidate_no"]))
     except files.Missing:
         if cert_type.get("requires_photo"):
             raise Unstampable("缺少考生照片") from None

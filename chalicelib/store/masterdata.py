@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 from pynamodb.models import Model
 
 from .models import Candidate, CertificateType, College, Entity, Org, Plan, Result, User
-from .tx import conditional
+from .tx import MAX_ITEMS, Tx, conditional, settle
 
 _KEY_ATTRS = {"pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "teo_pk", "site_pk", "order_key"}
 
@@ -85,6 +85,20 @@ def set_fields(kind: str, natural_key: dict, **fields) -> None:
     actions = [getattr(spec.model, k).remove() if v is None else getattr(spec.model, k).set(v)
                for k, v in fields.items()]
     item.update(actions=actions, condition=Entity.pk.exists(), add_version_condition=False)
+
+
+def set_many(kind: str, natural_keys: list[dict], **fields) -> None:
+    """``set_fields`` on many rows, a hundred per transaction; a row deleted meanwhile is left out."""
+    spec = KINDS[kind]
+    actions = [getattr(spec.model, k).set(v) for k, v in fields.items()]
+
+    def build(keys: list[dict]) -> Tx:
+        tx = Tx()
+        for nk in keys:
+            tx.update(spec.primary(nk), spec.model(*spec.primary(nk)), actions, condition=Entity.pk.exists())
+        return tx
+    for start in range(0, len(natural_keys), MAX_ITEMS):
+        settle(natural_keys[start:start + MAX_ITEMS], spec.primary, build)
 
 
 def put_new(kind: str, row: dict) -> bool:

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from chalicelib import files
-from chalicelib.services import stamping
+from chalicelib.services import photos
 
 from .conftest import assert_error, xlsx
 from .signoff import RESULT_TITLES, fresh_plan, ready, wait_for
@@ -27,7 +27,7 @@ def issued(api, method="electronic", photo: bytes | None = None) -> tuple[dict, 
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
     (rid,) = ready(api, plan)
     person = plan["candidates"]["bjtu"][0]
-    key = stamping.photo_key(person["candidate_no"])
+    key = photos.key(person["candidate_no"])
     files.put(key, photo, "image/jpeg") if photo else files.delete([key])
     issue(api, [rid], method)
     assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}, \
@@ -137,7 +137,7 @@ def test_a_certificate_that_requires_a_photo_fails_without_one_and_others_print_
     assert r.status_code == 200 and not r.json()["errors"], r.text
     (rid,) = ready(api, {"plan_id": plan_id, "candidates": {"bjtu": [person]},
                          "body": {"exam_year": 2021, "plan_id": plan_id, "certificate_id": "tphoto"}})
-    files.delete([stamping.photo_key(person["candidate_no"])])            # its file is gone: no photo
+    files.delete([photos.key(person["candidate_no"])])            # its file is gone: no photo
     issue(api, [rid])
     assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
     assert "缺少考生照片" in api.get(f"/records/{rid}", as_="teo").json()["reason"]

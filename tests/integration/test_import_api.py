@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from .conftest import assert_error, xlsx
 
 ORG_TITLES = ["机构代码", "机构名称", "联系人姓名", "联系人手机号", "联系人邮箱"]
-CAND_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校代码", "照片"]
+CAND_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校代码"]
 
 
 def b64(data: bytes) -> str:
@@ -51,7 +51,7 @@ def test_file_with_errors_imports_nothing_and_names_each_row(api):
 
 def test_a_misnamed_required_column_refuses_the_file_naming_it(api):
     titles = [("所属院校" if t == "所属院校代码" else t) for t in CAND_TITLES]
-    data = xlsx(titles, [["11010820211630978822099001", "列名错", None, "院校考生", "bjtu", None]])
+    data = xlsx(titles, [["11010820211630978822099001", "列名错", None, "院校考生", "bjtu"]])
     err = assert_error(api.post("/admin/import/candidates", as_="admin", json={"file_base64": b64(data)}),
                        400, "missing_columns")
     assert err["message"] == "缺少必填列：所属院校代码；无法识别的列：所属院校"
@@ -60,11 +60,11 @@ def test_a_misnamed_required_column_refuses_the_file_naming_it(api):
 def test_candidate_id_numbers_and_references_are_checked(api):
     good_id = "11010519491231002X"
     data = xlsx(CAND_TITLES, [
-        ["1" * 26, "测试甲", good_id, "社会考生", "bjtu", "有"],
-        ["2" * 26, "测试乙", "110105194912310021", "社会考生", "bjtu", "有"],   # wrong check digit
-        ["3" * 26, "测试丙", good_id, "院校考生", "no-such-college", "无"],
-        ["4" * 25, "测试丁", good_id, "社会考生", "bjtu", "有"],
-        ["5" * 26, "", "", "社会考生", "bjtu", "无"],                               # incomplete: accepted, warned
+        ["1" * 26, "测试甲", good_id, "社会考生", "bjtu"],
+        ["2" * 26, "测试乙", "110105194912310021", "社会考生", "bjtu"],   # wrong check digit
+        ["3" * 26, "测试丙", good_id, "院校考生", "no-such-college"],
+        ["4" * 25, "测试丁", good_id, "社会考生", "bjtu"],
+        ["5" * 26, "", "", "社会考生", "bjtu"],                               # incomplete: accepted, warned
     ])
     body = api.post("/admin/import/candidates", as_="admin", json={"file_base64": b64(data)}).json()
     assert body["imported"] == 0

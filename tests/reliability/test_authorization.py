@@ -5,9 +5,13 @@ incomplete body: a 400 shows they passed authorization), so the matrix runs on t
 by other tenants with complete, valid bodies are the second test: each must find nothing and change
 nothing.
 """
+import base64
 import re
 from collections import Counter
 
+import requests
+
+from ..photofiles import photo
 from .world import BAD_TOKENS, OUTSIDERS, PRINCIPALS, USERS, call, targets  # noqa: F401 - a fixture
 
 STAFF = ("teo", "college", "teo2", "college2")
@@ -96,6 +100,9 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("POST", "/admin/orgs/{org_id}/seal/revoke"): ({}, allow(400, ["admin"])),
     ("POST", "/records/{record_id}/revoke"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/verify/pdf"): ({}, everyone(400)),
+    ("PUT", "/candidates/{candidate_no}/photo"): ({}, everyone(400)),     # the body is checked first
+    ("GET", "/candidates/{candidate_no}/photo"): (None, allow(200, ("admin",) + NCUT, otherwise=404)),
+    ("POST", "/admin/import/photos"): ({}, allow(400, ["admin"])),
     ("GET", "/ca.pem"): (None, everyone(200)),
     ("GET", "/ca.crl"): (None, everyone(200)),
     ("GET", "/verify/{cert_no}/credential"): (None, everyone(404)),  # the right number, a wrong code
@@ -150,6 +157,7 @@ def test_other_tenants_can_neither_read_nor_change_anything(api, targets, figure
     at zwl's record, session, download and profile and at ncut's profile: each finds nothing, and
     afterwards everything is exactly as it was."""
     rid, sid, png = targets["record_id"], targets["session_id"], targets["signature"]
+    photo_b64 = base64.b64encode(photo()).decode()
     ids = {"record_ids": [rid]}
 
     def stored(path: str) -> dict:
@@ -159,7 +167,9 @@ def test_other_tenants_can_neither_read_nor_change_anything(api, targets, figure
     def snapshot() -> dict:
         record = api.get(f"/records/{rid}", as_="teo").json()
         session = api.get(f"/signing-sessions/{sid}", as_="teo").json()
+        photo_url = api.get(f"/candidates/{targets['candidate_no']}/photo", as_="admin").json()["url"]
         return {"record": (record["status"], record["version"], len(record["events"])),
+                "photo": requests.get(photo_url, timeout=10).content,
                 "session": session["status"], "orgs": stored("/orgs/zwl"), "colleges": stored("/colleges/ncut")}
 
     attempts = [
@@ -190,6 +200,9 @@ def test_other_tenants_can_neither_read_nor_change_anything(api, targets, figure
         ("college", "PUT", "/colleges/ncut", {"contact_name": "入侵者"}, 404),
         ("college", "PUT", "/colleges/ncut/stamp", {"image_base64": png, "agreed": True}, 404),
         ("college", "GET", "/colleges/ncut/candidates", None, 404),
+        ("college", "PUT", f"/candidates/{targets['candidate_no']}/photo", {"image_base64": photo_b64}, 404),
+        ("teo", "PUT", f"/candidates/{targets['candidate_no']}/photo", {"image_base64": photo_b64}, 404),
+        ("college", "GET", f"/candidates/{targets['candidate_no']}/photo", None, 404),
     ]
     before = snapshot()
     leaks = []

@@ -18,6 +18,7 @@ from chalicelib import files
 
 from ..integration.conftest import xlsx
 from ..integration.signoff import fresh_plan, generate, sign
+from ..photofiles import photo, zip_of
 from .conftest import scale
 
 
@@ -31,6 +32,7 @@ def _png(width: int, height: int, idat: bytes) -> bytes:
 GOOD_PNG = _png(140, 50, zlib.compress(b"".join(b"\0" + b"\0\0\0\xff" * 140 for _ in range(50))))
 PNG_BOMB = _png(60000, 60000, zlib.compress(b"\0" * 2_000_000))          # 14 GB of pixels when decoded
 GOOD_XLSX = xlsx(["考生编号", "考试计划代码"], [["1" * 26, "p0907"]])
+GOOD_PHOTO_ZIP = zip_of([("51332220211630978726009999.jpg", photo())])       # no such candidate: never stored
 
 
 def _zip_bomb() -> bytes:
@@ -72,6 +74,7 @@ def _body(field: str, payload, extra: dict) -> dict:
 TARGETS = [  # (who, path, field, good file, other fields)
     ("teo", "/orgs/zwl/stamp", "image_base64", GOOD_PNG, {"agreed": True}),
     ("admin", "/admin/import/results", "file_base64", GOOD_XLSX, {}),
+    ("admin", "/admin/import/photos", "file_base64", GOOD_PHOTO_ZIP, {}),
     (None, "/verify/pdf", "pdf_base64", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", {}),
 ]
 ODD_REQUESTS = [  # raw bodies and path-like names
@@ -79,6 +82,7 @@ ODD_REQUESTS = [  # raw bodies and path-like names
     ("teo", "PUT", "/orgs/..%2Fzwl/stamp", b'{"image_base64": "AAAA", "agreed": true}'),
     ("admin", "POST", "/admin/import/..%2F..%2Fetc%2Fpasswd", b'{"file_base64": "AAAA"}'),
     ("admin", "POST", "/admin/import/results", b'{"file_base64": "AAAA", "mode": "../x"}'),
+    ("admin", "PUT", "/candidates/..%2F..%2Fetc%2Fpasswd/photo", b'{"image_base64": "AAAA"}'),
     ("teo", "PUT", "/orgs/zwl/stamp", b"x" * (2 * 1024 * 1024 + 1)),                  # over the body limit
     (None, "POST", "/verify/pdf", b'{"pdf_base64": "' + b"A" * (6 * 1024 * 1024) + b'"}'),
 ]

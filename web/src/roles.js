@@ -23,11 +23,12 @@ export const MENUS = {
     { ...CERT, items: [{ path: '/certificates', title: '证书发放管理' }] },
   ],
   college: [
-    { ...ORG, items: [{ path: '/org/college', title: '试点院校管理' }] },
+    { ...ORG, items: [{ path: '/org/college', title: '试点院校管理' }, { path: '/candidates', title: '考生信息管理' }] },
     { ...CERT, items: [{ path: '/certificates', title: '证书发放管理' }] },
   ],
   admin: [
-    { ...ORG, items: [{ path: '/org/teo', title: '培训评价组织管理' }, { path: '/org/college', title: '试点院校管理' }] },
+    { ...ORG, items: [{ path: '/org/teo', title: '培训评价组织管理' }, { path: '/org/college', title: '试点院校管理' },
+      { path: '/candidates', title: '考生信息管理' }] },
     { ...SYS, items: [{ path: '/admin/import', title: '基础数据导入' }, { path: '/admin/seals', title: '电子公章审批' },
       { path: '/admin/users', title: '账号管理' }] },
   ],

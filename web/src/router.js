@@ -14,6 +14,7 @@ const routes = [
       { path: 'certificates', component: () => import('./views/CertificatesView.vue'), meta: { title: '证书发放管理' } },
       { path: 'org/teo', component: () => import('./views/OrgView.vue'), props: { kind: 'orgs' }, meta: { title: '培训评价组织管理' } },
       { path: 'org/college', component: () => import('./views/OrgView.vue'), props: { kind: 'colleges' }, meta: { title: '试点院校管理' } },
+      { path: 'candidates', component: () => import('./views/CandidatesView.vue'), meta: { title: '考生信息管理' } },
       { path: 'admin/import', component: () => import('./views/ImportView.vue'), meta: { title: '基础数据导入' } },
       { path: 'admin/seals', component: () => import('./views/SealApprovalsView.vue'), meta: { title: '电子公章审批' } },
       { path: 'admin/users', component: () => import('./views/UsersView.vue'), meta: { title: '账号管理' } },
