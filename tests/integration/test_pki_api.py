@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 from chalicelib import config
 
 from .signoff import fresh_plan, ready, wait_for
-from .test_eseal_api import b64, ca, issued, validate
+from .test_eseal_api import b64, ca, issued, reapprove, validate
 from .test_issuance_api import fetch_pdf, issue
 
 # What a private key looks like in PEM, or base64 DER (PKCS#8 and SEC1 P-256 keys).
@@ -97,10 +97,7 @@ def test_a_revoked_seal_reaches_the_crl_and_verification_and_reapproval_makes_a_
     assert out["result"] == "revoked_seal" and out["signature"]["trusted"] and "吊销" in out["result_label"]
 
     # Approval again: a new KMS key and certificate; new certificates are sealed with them.
-    application = api.post("/orgs/zwl/seal-application", as_="teo", json={
-        "legal_representative": "张明", "contact_name": "张明", "contact_phone": "13260262431"}).json()
-    r = api.post(f"/admin/seal-applications/{application['id']}/decision", as_="admin", json={"decision": "approve"})
-    assert r.status_code == 200
+    reapprove(api)
     new = masterdata.get("orgs", id="zwl")["seal_serial"]
     assert new != old and pki.seal(new)["key_id"] != pki.seal(old)["key_id"]
     assert api.get("/orgs/zwl/seal-application", as_="teo").json()["seal_revoked_reason"] is None
