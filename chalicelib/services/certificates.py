@@ -47,7 +47,8 @@ def mine(principal: Principal) -> list[dict]:
     principal.require(Role.CANDIDATE)
     issued = [r for r in store.by_candidate(principal.candidate_no)
               if r.get("cert_no") and r["status"] == Status.ISSUED.value]
-    return [{**public_facts(r), "verification_code": r.get("verification_code")} for r in issued]
+    return [{**public_facts(r), "record_id": r["id"], "verification_code": r.get("verification_code")}
+            for r in issued]
 
 
 def mask_name(name: str) -> str:
@@ -59,7 +60,7 @@ _STATUS_LABELS = {"valid": "有效", "superseded": "证书正在重新发放，�
 
 def public_facts(rec: dict) -> dict:
     status = "revoked" if rec.get("revoked") else "valid" if rec["status"] == Status.ISSUED.value else "superseded"
-    return {"record_id": rec["id"], "cert_no": rec["cert_no"], "name": mask_name(rec["candidate_name"]),
+    return {"cert_no": rec["cert_no"], "name": mask_name(rec["candidate_name"]),
             "certificate_name": rec["certificate_name"], "level": rec["level"], "issuing_org": rec["teo_name"],
             "assessment_site": rec["site_name"], "award_date": rec["award_date"], "issued_at": rec.get("issued_at"),
             "method": rec.get("method"), "status": status, "status_label": _STATUS_LABELS[status],

@@ -16,12 +16,19 @@ def test_the_page_says_a_replaced_file_was_replaced(ui_factory, site, tmp_path):
     assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
     old = requests.get(api.get(f"/records/{rid}/certificate", as_="teo").json()["url"], timeout=10).content
     assert api.post("/records/reissue", as_="teo", json={"record_ids": [rid]}).json()["applied"] == [rid]
-    api.post("/records/issue", as_="teo", json={"record_ids": [rid], "method": "electronic"})
-    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
-
     link = qr_link(old, tmp_path)
     assert link.endswith("&v=1")
     public = ui_factory(mobile=True)
+
+    # While the re-issue is being made, the file in hand is void and there is no current file to show.
+    public.page.goto(link)
+    result = public.page.locator("[data-test=verify-result]")
+    expect(result.locator("[data-test=verify-file]")).to_contain_text("证书正在重新发放")
+    expect(result).not_to_contain_text("现行文件")
+    expect(result).not_to_contain_text("与平台存档一致")
+
+    api.post("/records/issue", as_="teo", json={"record_ids": [rid], "method": "electronic"})
+    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}
     public.page.goto(link)
     result = public.page.locator("[data-test=verify-result]")
     expect(result).to_contain_text("此文件已被替换")

@@ -86,3 +86,5 @@ def test_a_revoked_certificate_says_so_with_the_reason_on_every_channel(api, tmp
     said = [(a["status"], a["status_label"], a["revoked_reason"]) for a in answers]
     assert said == [("revoked", "已撤销", reason)] * 3
     assert uploaded["result"] == "revoked" and reason in uploaded["result_label"]
+    # What anyone may read names the certificate, never the platform's internal record id.
+    assert all("record_id" not in a for a in answers) and rid not in str(uploaded)
