@@ -1,13 +1,14 @@
 """E-seal applications and decisions, revocation, verification by upload, and the platform CA."""
 from chalice import Blueprint, Response
 
-from .. import sealing
+from .. import lazy
 from ..domain.access import Role
 from ..services import certificates, eseal
 from . import schemas
 from .http import client_ip, endpoint
 
 bp = Blueprint(__name__)
+sealing = lazy.module("chalicelib.sealing")
 
 _APPLY = schemas.obj({"legal_representative": {"type": "string", "minLength": 1, "maxLength": 50},
                       "contact_name": {"type": "string", "minLength": 1, "maxLength": 50},

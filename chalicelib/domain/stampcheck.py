@@ -3,8 +3,6 @@ checked and, for every refusal, what exactly is wrong and how to fix it. Pure: P
 import io
 from dataclasses import dataclass
 
-from PIL import Image
-
 from .errors import InvalidInput, TooLarge
 
 MAX_BYTES = 1024 * 1024
@@ -34,6 +32,7 @@ def _refuse(message: str, code: str) -> InvalidInput:
 
 def check(data: bytes, shape: Shape) -> tuple[int, int]:
     """Accept a stamp image or raise with the reason and the fix; returns its size."""
+    from PIL import Image  # here, not at import: an API cold start has no use for Pillow
     if len(data) > MAX_BYTES:
         raise TooLarge(f"图片大小为{len(data) / 1024 / 1024:.1f}MB，超过1MB上限，请压缩后重新上传",
                        code="stamp_too_large")

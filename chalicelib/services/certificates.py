@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 
-from .. import config, files, sealing
+from .. import config, files, lazy
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -13,6 +13,7 @@ from ..store import records as store
 from ..store import throttle
 from . import records
 
+sealing = lazy.module("chalicelib.sealing")
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
 

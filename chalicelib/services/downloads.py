@@ -7,7 +7,7 @@ import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
-from .. import files, queue, sheets
+from .. import files, lazy, queue
 from ..domain import idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import NotFound
@@ -15,6 +15,8 @@ from ..domain.workflow import METHODS, Status
 from ..store import downloads as store
 from ..store import records as record_store
 from . import records
+
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
 MANIFEST_TITLES = ["证书编号", "考生姓名", "身份证号", "证书名称", "证书等级", "发证方式", "发证日期", "文件名",

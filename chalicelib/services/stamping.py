@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .. import config, files, sealing
+from .. import config, files, lazy
 from ..domain import certno
 from ..domain.workflow import Action, Status
-from ..render import certificate
 from ..store import masterdata as master
 from ..store import records as store
 
+sealing = lazy.module("chalicelib.sealing")
+certificate = lazy.module("chalicelib.render.certificate")
 log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
