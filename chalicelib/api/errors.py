@@ -30,4 +30,6 @@ def status_of(exc: errors.DomainError) -> int:
 
 
 def to_response(exc: errors.DomainError, json_response) -> Response:
-    return json_response(error_body(exc.code, exc.message, exc.details), status_of(exc))
+    retry_after = getattr(exc, "retry_after", None)
+    return json_response(error_body(exc.code, exc.message, exc.details), status_of(exc),
+                         {"Retry-After": str(retry_after)} if retry_after else None)

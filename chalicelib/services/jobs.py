@@ -1,5 +1,6 @@
-"""The SQS worker's entry: each message is one job, by kind — ``stamp`` (certificates) or ``zip`` (a
-batch download). Partial batch failures go back to SQS for another delivery."""
+"""The SQS workers' entry: each message is one job, by kind — ``stamp`` (certificates, on the stamping
+queue) or ``zip`` (a batch download, on the downloads queue). Partial batch failures go back to SQS for
+another delivery."""
 import json
 
 from aws_lambda_powertools import Logger
