@@ -206,6 +206,27 @@ def test_a_failed_condition_is_reported_per_record_and_changes_nothing(api, held
     figures["faults injected"] += len(failed)
 
 
+def test_in_the_workers_one_transaction_a_job_whose_condition_fails_fails_alone(api, held, figures):
+    ids = ready(api, fresh_plan(api, per_site=2, sites=("ncut",)))
+    issue(api, ids)
+    (message,) = held
+    first = message["jobs"][0]["id"]
+
+    def first_record_fails(body: dict) -> list[dict]:
+        return [{"Code": "ConditionalCheckFailed"} if "Update" in item
+                and item["Update"]["Key"]["pk"]["S"] == f"REC#{first}" else {"Code": "None"}
+                for item in body["TransactItems"]]
+
+    with aws_error(TRANSACT, "TransactionCanceledException", times=1, reasons=first_record_fails) as failed:
+        assert deliver(sqs_event(held)) == 0
+    assert len(failed) == 1                     # the message's one transaction, then again without that job
+    states = {rid: state(api, rid) for rid in ids}
+    assert [s[0] for rid, s in states.items() if rid != first] == ["ISSUED"]
+    assert states[first][0] == "STAMP_FAILED" and states[first][2] == 0      # no PDF version of its own
+    assert pdf_objects(first) == 0
+    figures["faults injected"] += 1
+
+
 
 class Killed(BaseException):
     """The API process dying: nothing in the service catches it."""
