@@ -4,22 +4,23 @@ another delivery."""
 import json
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from .. import lazy
 from . import downloads, stamping
 
 log = Logger(service="skillcert")
+batch = lazy.module("aws_lambda_powertools.utilities.batch")     # the workers' only: not at the API's cold start
 
 
 def handle(event: dict, context) -> dict:
     """The Lambda handler's body: ``{"batchItemFailures": [...]}`` for the messages to deliver again."""
-    return process_partial_response(event=event, record_handler=_job, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
+    return batch.process_partial_response(event=event, record_handler=_job, context=context,
+                                          processor=batch.BatchProcessor(event_type=batch.EventType.SQS))
 
 
 def handle_dead_letters(event: dict, context) -> dict:
-    return process_partial_response(event=event, record_handler=_dead_letter, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
+    return batch.process_partial_response(event=event, record_handler=_dead_letter, context=context,
+                                          processor=batch.BatchProcessor(event_type=batch.EventType.SQS))
 
 
 def _job(record) -> None:
