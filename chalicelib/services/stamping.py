@@ -104,9 +104,11 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
 
 def _lookup(todo: list[dict]):
     """The master data the message's certificates need, read in one request (anything else on demand)."""
-    rows = master.get_each((kind, rec[field]) for rec in todo for kind, field in
-                           (("orgs", "teo_id"), ("colleges", "site_id"), ("certificates", "certificate_id")))
-    return functools.cache(lambda kind, key: rows[(kind, key)] if (kind, key) in rows else master.get(kind, id=key))
+    wanted = {(kind, rec[field]) for rec in todo for kind, field in
+              (("orgs", "teo_id"), ("colleges", "site_id"), ("certificates", "certificate_id"))}
+    rows = master.get_each(wanted)        # what it lacks is missing: not read again
+    return functools.cache(lambda kind, key: rows.get((kind, key)) if (kind, key) in wanted
+                           else master.get(kind, id=key))
 
 
 def _discard(keys: list[str]) -> None:
