@@ -16,6 +16,7 @@ from chalicelib.api import (
     signing,
     stamps,
 )
+from chalicelib.services import issuance as issuing
 from chalicelib.services import jobs, stamping
 
 app = Chalice(app_name="skillcert")
@@ -46,6 +47,22 @@ def fail_dead_letters(event):
     return jobs.handle_dead_letters(event.to_dict(), event.context)
 
 
+# Batch downloads on their own queue and function: a flood of ZIPs never delays stamping.
+@app.on_sqs_message(queue=queue.downloads_queue_name(), batch_size=1)
+def run_downloads(event):
+    return jobs.handle(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=queue.downloads_dead_letter_queue_name(), batch_size=10)
+def fail_download_dead_letters(event):
+    return jobs.handle_dead_letters(event.to_dict(), event.context)
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def sweep_stuck_certificates(event):
     stamping.sweep()
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def resend_unsent_jobs(event):
+    issuing.resend_unsent()

@@ -28,6 +28,10 @@ def queue_name() -> str:
     return _get("SKILLCERT_QUEUE", "skillcert-stamping")
 
 
+def downloads_queue_name() -> str:
+    return _get("SKILLCERT_DOWNLOADS_QUEUE", "skillcert-downloads")
+
+
 def region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "cn-north-1"
 

@@ -5,8 +5,8 @@
 
 (``make package STAGE=dev`` does both.) The table's keys and indexes come from the pynamodb model, so
 the deployed table cannot drift from the code; names come from the stage's environment in
-``.chalice/config.json``. Also: the stamping queue with its dead-letter queue and partial batch
-responses, a private encrypted bucket, the token secret, and API Gateway's own refusals in the API's
+``.chalice/config.json``. Also: the stamping and the downloads queues, each with its dead-letter queue
+and partial batch responses, a private encrypted bucket, the token secret, and API Gateway's own refusals in the API's
 error shape.
 """
 import json
@@ -56,29 +56,39 @@ def _error(code: str, message: str, status: int) -> dict:
     return {"statusCode": status, "responseTemplates": {"application/json": body}}
 
 
+def _queue(name: str, queue: str) -> dict:
+    """``<name>Queue`` and its ``<name>DeadLetters``, where a message goes after the worker's last try."""
+    return {
+        f"{name}DeadLetters": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"{queue}-dlq", "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}},
+        f"{name}Queue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": queue, "VisibilityTimeout": VISIBILITY_SECONDS, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [f"{name}DeadLetters", "Arn"]},
+                              "maxReceiveCount": MAX_RECEIVES}}},
+    }
+
+
 def resources(stage: str) -> dict:
     env = stage_env(stage)
-    table_name, bucket, queue = env["SKILLCERT_TABLE"], env["SKILLCERT_BUCKET"], env["SKILLCERT_QUEUE"]
+    table_name, bucket = env["SKILLCERT_TABLE"], env["SKILLCERT_BUCKET"]
     names = {"SKILLCERT_TABLE": {"Ref": "SkillCertTable"}, "SKILLCERT_BUCKET": {"Ref": "FilesBucket"},
              "SKILLCERT_QUEUE": {"Fn::GetAtt": ["StampingQueue", "QueueName"]},
+             "SKILLCERT_DOWNLOADS_QUEUE": {"Fn::GetAtt": ["DownloadsQueue", "QueueName"]},
              "SKILLCERT_TOKEN_SECRET_ARN": {"Ref": "TokenSecret"}}
     functions = {name: {"Properties": {"Environment": {"Variables": names}}}
-                 for name in ("APIHandler", "RunJobs", "FailDeadLetters", "SweepStuckCertificates",
-                              "TokenAuthorizer")}
-    # RunJobs depends on the queue through its SKILLCERT_QUEUE variable; the DLQ handler needs it said.
-    functions["RunJobs"]["Properties"]["Events"] = {"RunJobsSqsEventSource": {"Properties": {
-        "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
-    functions["FailDeadLetters"]["DependsOn"] = ["StampingDeadLetters"]
-    functions["FailDeadLetters"]["Properties"]["Events"] = {"FailDeadLettersSqsEventSource": {"Properties": {
-        "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+                 for name in ("APIHandler", "RunJobs", "FailDeadLetters", "RunDownloads", "FailDownloadDeadLetters",
+                              "SweepStuckCertificates", "ResendUnsentJobs", "TokenAuthorizer")}
+    # The workers depend on their queues through the queue name variables; the DLQ handlers need it said.
+    for name, dead_letters in (("RunJobs", None), ("FailDeadLetters", "StampingDeadLetters"),
+                               ("RunDownloads", None), ("FailDownloadDeadLetters", "DownloadsDeadLetters")):
+        functions[name]["Properties"]["Events"] = {f"{name}SqsEventSource": {"Properties": {
+            "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+        if dead_letters:
+            functions[name]["DependsOn"] = [dead_letters]
     return {"Resources": {
         "SkillCertTable": {**table(), "Properties": {**table()["Properties"], "TableName": table_name}},
-        "StampingDeadLetters": {"Type": "AWS::SQS::Queue", "Properties": {
-            "QueueName": f"{queue}-dlq", "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}},
-        "StampingQueue": {"Type": "AWS::SQS::Queue", "Properties": {
-            "QueueName": queue, "VisibilityTimeout": VISIBILITY_SECONDS, "SqsManagedSseEnabled": True,
-            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["StampingDeadLetters", "Arn"]},
-                              "maxReceiveCount": MAX_RECEIVES}}},
+        **_queue("Stamping", env["SKILLCERT_QUEUE"]),
+        **_queue("Downloads", env["SKILLCERT_DOWNLOADS_QUEUE"]),
         "FilesBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
                         "Properties": {
             "BucketName": bucket,

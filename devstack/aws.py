@@ -140,7 +140,8 @@ def start_moto(port: int) -> ThreadedMotoServer:
 
 
 def create_resources() -> dict:
-    """Create the table (with its GSIs), the stamping queue with its dead-letter queue, and the bucket.
+    """Create the table (with its GSIs), the stamping and the downloads queues, each with its dead-letter
+    queue, and the bucket.
 
     Idempotent, so it can run against a stack that already has them.
     """
@@ -149,15 +150,8 @@ def create_resources() -> dict:
         boto3.client("dynamodb").update_time_to_live(
             TableName=config.table_name(),
             TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
-    sqs = boto3.client("sqs")
-    dlq_url = sqs.create_queue(QueueName=queue.dead_letter_queue_name())["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(QueueName=queue.queue_name(), Attributes={
-        # How long a failed message waits before its next delivery; tests shorten it.
-        "VisibilityTimeout": os.environ.get("SKILLCERT_VISIBILITY_TIMEOUT", "60"),
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                     "maxReceiveCount": str(stamping.MAX_RECEIVES)}),
-    })["QueueUrl"]
+    queue_url, dlq_url = _queue(queue.queue_name(), queue.dead_letter_queue_name())
+    _queue(queue.downloads_queue_name(), queue.downloads_dead_letter_queue_name())
     s3 = boto3.client("s3")
     try:
         s3.create_bucket(Bucket=config.bucket_name(),
@@ -166,3 +160,17 @@ def create_resources() -> dict:
         pass
     return {"table": config.table_name(), "queue_url": queue_url, "dlq_url": dlq_url,
             "bucket": config.bucket_name()}
+
+
+def _queue(name: str, dead_letters: str) -> tuple[str, str]:
+    """A queue whose messages go to its dead-letter queue after the worker's last try: (url, DLQ url)."""
+    sqs = boto3.client("sqs")
+    dlq_url = sqs.create_queue(QueueName=dead_letters)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = sqs.create_queue(QueueName=name, Attributes={
+        # How long a failed message waits before its next delivery; tests shorten it.
+        "VisibilityTimeout": os.environ.get("SKILLCERT_VISIBILITY_TIMEOUT", "60"),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                     "maxReceiveCount": str(stamping.MAX_RECEIVES)}),
+    })["QueueUrl"]
+    return url, dlq_url

@@ -10,17 +10,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import jsonschema
 from aws_lambda_powertools import Logger
 from chalice import AuthResponse, Blueprint, Response
 
-from .. import auth
+from .. import auth, lazy
 from ..domain.access import Principal, Role
 from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
 from ..services import accounts
 from . import errors
 
 log = Logger(service="skillcert")
+jsonschema = lazy.module("jsonschema")      # loaded by the first request with a body, not at cold start
 
 MAX_JSON_BYTES = 1024 * 1024
 # The body is always parsed as JSON, whatever the client labels it (curl -d says form-urlencoded).

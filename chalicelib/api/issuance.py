@@ -35,12 +35,15 @@ def certificate_link(record_id, principal):
 
 
 _STAFF_AND_SIGNERS = (Role.TEO, Role.TEO_SIGNER, Role.COLLEGE, Role.COLLEGE_SIGNER)
+_DOWNLOAD = {**schemas.obj({**BATCH_TARGET, "include_revoked": {"type": "boolean"}}),
+             "oneOf": [{"required": ["record_ids"]}, {"required": ["filter"]}]}
 
 
-@endpoint(bp, "/downloads", "POST", summary="Start a ZIP of many certificates with an xlsx manifest",
-          tag="issuance", roles=_STAFF_AND_SIGNERS, body=_TARGET, status=202)
+@endpoint(bp, "/downloads", "POST", summary="Start a ZIP of many certificates with an xlsx manifest (revoked "
+          "ones only with include_revoked); the same set again within minutes answers the same job",
+          tag="issuance", roles=_STAFF_AND_SIGNERS, body=_DOWNLOAD, status=202)
 def start_download(principal, body):
-    return downloads.start(principal, body.get("record_ids"), body.get("filter"))
+    return downloads.start(principal, body.get("record_ids"), body.get("filter"), body.get("include_revoked", False))
 
 
 @endpoint(bp, "/downloads/{job_id}", summary="A batch download's progress, then its link", tag="issuance",

@@ -46,11 +46,12 @@ class TooLarge(DomainError):
 
 
 class TooManyRequests(DomainError):
-    """Too many attempts from one client in a short time (429); ``retry_after`` seconds, when known."""
+    """Too many attempts from one client in a short time (429); ``retry_after``: seconds to wait."""
     code = "too_many_requests"
 
-    def __init__(self, message: str, code: str | None = None, retry_after: int | None = None):
-        super().__init__(message, code)
+    def __init__(self, message: str, code: str | None = None, details: dict | None = None,
+                 retry_after: int | None = None):
+        super().__init__(message, code, details)
         self.retry_after = retry_after
 
 

@@ -3,9 +3,12 @@ Pure: Pillow only.
 
 A signature needs enough dark, opaque pixels, and they must spread over part of the pad: white strokes on
 a transparent canvas, a faint uniform wash or a single dot are not a signature."""
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 DARK = 128               # luminance on white below which a pixel is ink (black at ≥ 50 % opacity, blue pens)
 MIN_INK_PIXELS = 50      # a dot or a speck is not a signature
@@ -13,8 +16,9 @@ MIN_SPAN_PIXELS = 32     # the ink's longer side, in pixels
 MIN_EXTENT = 0.2         # ... and as a share of the pad's width or height
 
 
-def ink(img: Image.Image) -> tuple[int, tuple[int, int]]:
+def ink(img: "Image.Image") -> tuple[int, tuple[int, int]]:
     """How many pixels are dark on white, and the size of the box that holds them."""
+    from PIL import Image  # here, not at import: an API cold start has no use for Pillow
     rgba = img.convert("RGBA")
     on_white = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("L")
     mask = on_white.point(lambda v: 255 if v < DARK else 0)
@@ -24,7 +28,7 @@ def ink(img: Image.Image) -> tuple[int, tuple[int, int]]:
     return mask.histogram()[255], (box[2] - box[0], box[3] - box[1])
 
 
-def check(img: Image.Image) -> None:
+def check(img: "Image.Image") -> None:
     """Accept a drawn signature, or raise ``blank_signature`` asking for one."""
     count, (width, height) = ink(img)
     spread = max(width / img.width, height / img.height)

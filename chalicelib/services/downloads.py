@@ -1,37 +1,81 @@
-"""Batch download (批量下载电子证书, F7): one ZIP of the certificates' current PDFs (stored, not deflated:
-PDFs are compressed already) with an xlsx manifest, built by the worker; the API reports progress and
-then a presigned link."""
+"""Batch download (批量下载, F7): one ZIP of the certificates' current PDFs (stored, not deflated: PDFs are
+compressed already) with an xlsx manifest, built by the downloads worker on its own queue (so stamping
+never waits behind ZIPs); the API reports progress and then a presigned link.
+
+A user has at most ``MAX_IN_PROGRESS`` jobs queued or running (429 beyond, with Retry-After), and asking
+again for the same certificates within ``REUSE_WITHIN`` answers the job already made."""
+import datetime as dt
+import hashlib
 import io
+import json
 import time
 import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
 
-from .. import files, queue, sheets
+from .. import files, lazy, queue
 from ..domain import idcard
 from ..domain.access import Principal, Role
-from ..domain.errors import NotFound
+from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status
 from ..store import downloads as store
 from ..store import records as record_store
 from . import records
 
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
+
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
-MANIFEST_TITLES = ["证书编号", "考生姓名", "身份证号", "证书名称", "证书等级", "发证方式", "发证日期", "文件名",
-                   "SHA-256"]
+MAX_IN_PROGRESS = 3      # per user: one tenant's ZIPs cannot fill the downloads worker
+RETRY_AFTER_SECONDS = 30
+REUSE_WITHIN = dt.timedelta(minutes=10)
+STALE_AFTER = dt.timedelta(minutes=15)      # a job not finished by then died; the dead-letter handler fails it
+IN_PROGRESS = ("queued", "running")
+MANIFEST_TITLES = ["证书编号", "考生姓名", "身份证号", "证书名称", "证书等级", "发证方式", "证书状态", "发证日期",
+                   "文件名", "SHA-256"]
 PROGRESS_EVERY = 50
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def start(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:
+def start(principal: Principal, record_ids: list[str] | None, filter_: dict | None,
+          include_revoked: bool = False) -> dict:
     principal.require(Role.TEO, Role.COLLEGE, Role.TEO_SIGNER, Role.COLLEGE_SIGNER)
     chosen, skipped = records.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
+    if not include_revoked:
+        skipped += [{"id": r["id"], "reason": "证书已撤销，未打包（可选择包含已撤销证书）"}
+                    for r in chosen if r.get("revoked")]
+        chosen = [r for r in chosen if not r.get("revoked")]
+        if not chosen:
+            raise Conflict("所选证书均已撤销", code="nothing_to_do", details={"skipped": skipped})
+    now = dt.datetime.now(dt.timezone.utc)
+    digest = hashlib.sha256(json.dumps([sorted((r["id"], int(r["version"])) for r in chosen), include_revoked])
+                            .encode()).hexdigest()
+    recent = store.recent(principal.username, (now - STALE_AFTER).isoformat())
+    reuse = next((j for j in recent if j.get("digest") == digest and j["status"] != "failed"
+                  and j["created_at"] >= (now - REUSE_WITHIN).isoformat()), None)
+    if reuse:
+        return {**view(principal, reuse["id"]), "skipped": skipped, "reused": True}
+    busy = [j for j in recent if j["status"] in IN_PROGRESS]
+    if len(busy) >= MAX_IN_PROGRESS:
+        raise TooManyRequests(f"您已有{len(busy)}个批量下载正在打包，请等其完成后再发起", code="too_many_downloads",
+                              retry_after=RETRY_AFTER_SECONDS)
     side, org = records.scope_of(principal)
+    methods = [r.get("method") or "electronic" for r in chosen]
     job = {"id": uuid.uuid4().hex, "side": side, "org_id": org, "requested_by": principal.username,
-           "created_at": record_store.now_iso(), "record_ids": [r["id"] for r in chosen], "status": "queued"}
+           "created_at": now.isoformat(), "record_ids": [r["id"] for r in chosen], "status": "queued",
+           "digest": digest, "include_revoked": include_revoked,
+           "electronic": methods.count("electronic"), "paper": methods.count("paper")}
     store.put(job)
-    if queue.send([{"kind": "zip", "job": job["id"]}]):
+    if not queue.send_download({"kind": "zip", "job": job["id"]}):
         store.update(job["id"], status="failed", error="任务排队失败，请重试")
-    return {**view(principal, job["id"]), "skipped": skipped}
+    return {**view(principal, job["id"]), "skipped": skipped, "reused": False}
+
+
+def filename(job: dict) -> str:
+    """Named by what it holds: 电子证书 / 纸质证书 / 证书, and the day it was asked for (Beijing)."""
+    what = "证书" if job.get("electronic") and job.get("paper") else "纸质证书" if job.get("paper") else "电子证书"
+    day = dt.datetime.fromisoformat(job["created_at"]).astimezone(BEIJING).date().isoformat()
+    return f"{what}_{day}.zip"
 
 
 def view(principal: Principal, job_id: str) -> dict:
@@ -40,9 +84,10 @@ def view(principal: Principal, job_id: str) -> dict:
     if not job or (job["side"], job["org_id"]) != (side, org):
         raise NotFound("下载任务不存在", code="download_not_found")
     out = {"id": job["id"], "status": job["status"], "total": len(job["record_ids"]), "done": int(job["done"]),
-           "error": job.get("error")}
+           "electronic": int(job.get("electronic") or 0), "paper": int(job.get("paper") or 0),
+           "filename": filename(job), "error": job.get("error")}
     if job["status"] == "done":
-        out["url"] = files.link(job["key"], filename="电子证书.zip")
+        out["url"] = files.link(job["key"], filename=filename(job))
     return out
 
 
@@ -51,13 +96,17 @@ def give_up(job_id: str) -> None:
         store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
 
 
+def _wanted(rec: dict, job: dict) -> bool:
+    return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not rec.get("revoked"))
+
+
 def build(job_id: str) -> None:
     """The worker's part: zip the PDFs, write the manifest, publish. Idempotent: a finished job is left be."""
     job = store.get(job_id)
     if not job or job["status"] == "done":
         return
     store.update(job_id, status="running", done=0)
-    recs = sorted((r for r in record_store.get_many(job["record_ids"]) if r["status"] == Status.ISSUED.value),
+    recs = sorted((r for r in record_store.get_many(job["record_ids"]) if _wanted(r, job)),
                   key=lambda r: r["cert_no"])
     out = io.BytesIO()
     rows = []
@@ -69,7 +118,8 @@ def build(job_id: str) -> None:
             archive.writestr(name, pdf)
             rows.append([rec["cert_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
                          rec["certificate_name"], rec["level"],
-                         METHODS.get(rec.get("method"), ""),
+                         METHODS.get(rec.get("method") or "electronic", ""),
+                         "已撤销" if rec.get("revoked") else "有效",
                          rec.get("award_date"), name, rec["pdf_sha256"]])
             if n % PROGRESS_EVERY == 0:
                 store.update(job_id, done=n)

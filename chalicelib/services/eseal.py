@@ -3,17 +3,18 @@ its seal image and a signing key with a certificate under the platform CA — or
 import re
 import uuid
 
-from .. import pki
+from .. import lazy, pki
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..render import seal
 from ..store import masterdata as master
 from ..store.models import SealApplication
 from ..store.records import now_iso
 from ..store.tx import conditional
 from . import masterdata, seals
+
+seal = lazy.module("chalicelib.render.seal")
 
 ACCEPTING_AUTHORITY = "SkillCert 证书签章平台（电子认证服务）"
 

@@ -32,11 +32,19 @@ def _session(session_id: str | None) -> dict:
     return facts
 
 
-def signoffs(rec: dict) -> list[dict]:
+def signers(rec: dict) -> list[str]:
+    """The usernames of the record's sign-offs that counted."""
+    return [rec[f"{side}_signed_by"] for side, _, _ in PARTIES if rec.get(f"{side}_signed_at")
+            and rec.get(f"{side}_signed_by")]
+
+
+def signoffs(rec: dict, names: dict[str, str] | None = None) -> list[dict]:
     """The two sign-offs that counted, TEO first; a side that never signed (records loaded in bulk by
-    the benchmark, say) is left out."""
+    the benchmark, say) is left out. ``names``: the signers' display names when the caller read them
+    already (the worker reads a whole message's at once); otherwise they are read here."""
     signed = [(side, role, org) for side, role, org in PARTIES if rec.get(f"{side}_signed_at")]
-    names = accounts.display_names(rec.get(f"{side}_signed_by") for side, _, _ in signed) if signed else {}
+    if names is None:
+        names = accounts.display_names(signers(rec)) if signed else {}
     out = []
     for side, role, org_field in signed:
         by, session_id = rec.get(f"{side}_signed_by") or "", rec.get(f"{side}_signing_session")

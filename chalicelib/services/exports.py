@@ -3,7 +3,7 @@ list shows. ID numbers are masked for every role (no exporting role needs them i
 written through ``sheets``, which neutralises anything a spreadsheet would run as a formula."""
 import uuid
 
-from .. import files, sheets
+from .. import files, lazy
 from ..domain import idcard
 from ..domain.access import Principal
 from ..domain.errors import InvalidInput
@@ -11,6 +11,8 @@ from ..domain.filters import RecordFilter
 from ..domain.workflow import LABELS, METHODS, Status
 from ..store import records as store
 from . import records
+
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
 MAX_ROWS = 20000
 TITLES = ["序号", "考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "颁证机构",

@@ -1,8 +1,10 @@
 """Issue (F5) and re-issue (F6): records move to GENERATING and their stamping jobs go to SQS; re-issue
 sends ISSUED or STAMP_FAILED records back to READY."""
+import datetime as dt
+
 from .. import queue
 from ..domain.access import Principal, Role
-from ..domain.workflow import Action, Status, next_status, sources
+from ..domain.workflow import Action, next_status, sources
 from ..store import records as store
 from . import records
 
@@ -16,34 +18,60 @@ def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tup
 
 
 def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
+    """READY → GENERATING, a chunk at a time: each chunk's transaction writes its jobs to the outbox too,
+    and they go to SQS right after it, so a crash strands at most one chunk, which ``resend_unsent``
+    queues again within minutes."""
     principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     event = records.event(principal, Action.ISSUE, reason=None)
-    applied, more = _apply(chosen, Action.ISSUE, event, {"method": method})
-    skipped += more
-    # Each moved record is now at version + 1; the job names that version, so a stale or repeated
-    # message can never stamp a later issue of the same record.
-    versions = {r["id"]: int(r["version"]) + 1 for r in chosen}
-    jobs = [{"id": rid, "version": versions[rid]} for rid in applied]
-    messages = [{"kind": "stamp", "jobs": jobs[i:i + queue.JOBS_PER_MESSAGE]}
-                for i in range(0, len(jobs), queue.JOBS_PER_MESSAGE)]
-    unsent = [job for i in queue.send(messages) for job in messages[i]["jobs"]]
-    if unsent:
-        _fail_unqueued(principal, unsent)
-        lost = {j["id"] for j in unsent}
-        applied = [rid for rid in applied if rid not in lost]
-        skipped += [{"id": rid, "reason": "任务排队失败，已转为盖章失败，请重新发放"} for rid in lost]
+    # Records of one tab bucket together, so a message's jobs share their counters, TEO, site and type.
+    chosen.sort(key=lambda r: (r["site_id"], r["plan_id"], r["level"], r["certificate_id"]))
+    changes = [store.Change(rec, next_status(rec["status"], Action.ISSUE).value, {"method": method}, event)
+               for rec in chosen]
+    applied: list[str] = []
+    sent: list[str] = []
+    for chunk in store.apply_chunks(changes, max_records=CHUNK_RECORDS, job=_job):
+        skipped += records.unapplied(chunk.lost, chunk.busy, "请稍后重试")
+        if chunk.applied:
+            applied += [c.record["id"] for c in chunk.applied]
+            if _send([_job(c) for c in chunk.applied]):
+                sent.append(chunk.outbox)
+        if len(sent) == store.OUTBOX_CLEAR_BATCH:     # a crash re-sends at most this many chunks' jobs
+            store.outbox_clear(sent)
+            sent = []
+    store.outbox_clear(sent)      # what failed to send stays in the outbox for resend_unsent
     return {"applied": applied, "skipped": skipped, "method": method}
 
 
-def _fail_unqueued(principal: Principal, jobs: list[dict]) -> None:
-    """A record in GENERATING with no job would wait forever: it goes to STAMP_FAILED instead."""
-    current = {r["id"]: r for r in store.get_many(j["id"] for j in jobs)}
-    changes = [store.Change(current[j["id"]], Status.STAMP_FAILED.value, {"reason": "任务排队失败，请重新发放"},
-                            records.event(principal, Action.STAMP_FAIL, reason="任务排队失败"))
-               for j in jobs if current.get(j["id"], {}).get("version") == j["version"]]
-    store.apply(changes)     # what stays GENERATING even so, the scheduled sweep fails
+# Three full messages per transaction: 2 items per record, 2 counters and the outbox item fit in 100.
+CHUNK_RECORDS = 3 * queue.JOBS_PER_MESSAGE
+UNSENT_AFTER = dt.timedelta(minutes=2)     # longer than any issue request takes to send its chunks
+
+
+def _job(change: store.Change) -> dict:
+    # The moved record is at version + 1; the job names that version, so a stale or repeated message can
+    # never stamp a later issue of the same record.
+    return {"id": change.record["id"], "version": int(change.record["version"]) + 1}
+
+
+def _send(jobs: list[dict]) -> bool:
+    messages = [{"kind": "stamp", "jobs": jobs[i:i + queue.JOBS_PER_MESSAGE]}
+                for i in range(0, len(jobs), queue.JOBS_PER_MESSAGE)]
+    return not queue.send(messages)
+
+
+def resend_unsent() -> int:
+    """Run every minute: jobs whose chunk reached GENERATING but not SQS (the API died in between, or
+    SQS refused them) are sent again; the worker skips any it has done already. Returns how many."""
+    cutoff = (dt.datetime.now(dt.timezone.utc) - UNSENT_AFTER).isoformat()
+    sent, count = [], 0
+    for key, jobs in store.outbox_before(cutoff):
+        if _send(jobs):
+            sent.append(key)
+            count += len(jobs)
+    store.outbox_clear(sent)
+    return count
 
 
 def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:

@@ -1,30 +1,33 @@
-"""The SQS worker's entry: each message is one job, by kind — ``stamp`` (certificates) or ``zip`` (a
-batch download). Partial batch failures go back to SQS for another delivery; a message that is not a job
-at all (poison) is logged once and dropped, since no delivery can ever make it one."""
+"""The SQS workers' entry: each message is one job, by kind — ``stamp`` (certificates, on the stamping
+queue) or ``zip`` (a batch download, on the downloads queue). Partial batch failures go back to SQS for
+another delivery; a message that is not a job at all (poison) is logged once and dropped, since no
+delivery can ever make it one."""
 import json
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from .. import lazy, queue
 from . import downloads, stamping
 
 log = Logger(service="skillcert")
-MAX_JOBS = 10            # what issuance puts in one message (queue.JOBS_PER_MESSAGE)
 
 
 class Malformed(ValueError):
     """The message body is not a job this worker knows."""
 
 
+batch = lazy.module("aws_lambda_powertools.utilities.batch")     # the workers' only: not at the API's cold start
+
+
 def handle(event: dict, context) -> dict:
     """The Lambda handler's body: ``{"batchItemFailures": [...]}`` for the messages to deliver again."""
-    return process_partial_response(event=event, record_handler=_job, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
+    return batch.process_partial_response(event=event, record_handler=_job, context=context,
+                                          processor=batch.BatchProcessor(event_type=batch.EventType.SQS))
 
 
 def handle_dead_letters(event: dict, context) -> dict:
-    return process_partial_response(event=event, record_handler=_dead_letter, context=context,
-                                    processor=BatchProcessor(event_type=EventType.SQS))
+    return batch.process_partial_response(event=event, record_handler=_dead_letter, context=context,
+                                          processor=batch.BatchProcessor(event_type=batch.EventType.SQS))
 
 
 def parse_job(body: str) -> dict:
@@ -38,7 +41,7 @@ def parse_job(body: str) -> dict:
         raise Malformed("not an object")
     if job.get("kind") == "stamp":
         jobs = job.get("jobs")
-        if not (isinstance(jobs, list) and 0 < len(jobs) <= MAX_JOBS and all(
+        if not (isinstance(jobs, list) and 0 < len(jobs) <= queue.JOBS_PER_MESSAGE and all(
                 isinstance(j, dict) and _text(j.get("id")) and isinstance(j.get("version"), int)
                 and not isinstance(j.get("version"), bool) for j in jobs)):
             raise Malformed("stamp jobs are not a list of {id, version}")

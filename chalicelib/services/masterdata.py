@@ -2,13 +2,15 @@
 admin's imports."""
 import uuid
 
-from .. import files, sheets
+from .. import files, lazy
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..store import masterdata as store
 from . import photos
+
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_MODES = ("all_or_nothing", "valid_rows")

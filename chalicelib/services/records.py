@@ -3,7 +3,7 @@ record with its audit trail, delete an unsigned one."""
 import uuid
 from dataclasses import dataclass, replace
 
-from .. import files, sheets
+from .. import files, lazy
 from ..domain import idcard
 from ..domain import masterdata as md
 from ..domain.access import Principal, Role
@@ -13,6 +13,8 @@ from ..domain.workflow import LABELS, Status, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
 from . import accounts
+
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
 # ---- scope -------------------------------------------------------------------------------------------
 

@@ -12,11 +12,7 @@ import io
 import time
 import uuid
 
-import qrcode
-import qrcode.image.svg
-from PIL import Image
-
-from .. import config, files
+from .. import config, files, lazy
 from ..domain import signature, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
@@ -24,6 +20,9 @@ from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_rea
 from ..store import records as store
 from . import accounts, records
 
+qrcode = lazy.module("qrcode")
+qrcode_svg = lazy.module("qrcode.image.svg")
+Image = lazy.module("PIL.Image")
 SESSION_SECONDS = 600
 MAX_RECORDS = 3000        # a session, its record states and its outcome must fit one 400 KB item
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -38,7 +37,7 @@ def digest(records_shown: list[dict]) -> str:
 
 def qr_svg(url: str) -> str:
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
-                       image_factory=qrcode.image.svg.SvgPathImage, mask_pattern=0)
+                       image_factory=qrcode_svg.SvgPathImage, mask_pattern=0)
     qr.add_data(url)
     return qr.make_image().to_string(encoding="unicode")
 

@@ -1,4 +1,4 @@
-"""The stamping worker: one SQS message holds up to ten jobs ``{id, version}``; each job renders one
+"""The stamping worker: one SQS message holds up to 16 jobs ``{id, version}``; each job renders one
 certificate, stores the PDF in S3 and marks the record ISSUED — or STAMP_FAILED with a reason a person
 can act on.
 
@@ -10,19 +10,21 @@ queue, the records end STAMP_FAILED instead, so nothing waits in GENERATING fore
 import datetime as dt
 import functools
 import hashlib
+import threading
 import uuid
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
-from .. import config, files, sealing
+from .. import config, files, lazy
 from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
-from ..render import certificate
 from ..store import masterdata as master
 from ..store import records as store
 from . import evidence, photos
 
+sealing = lazy.module("chalicelib.sealing")
+certificate = lazy.module("chalicelib.render.certificate")
 log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
@@ -64,13 +66,13 @@ def _pending(jobs: list[dict]) -> list[dict]:
 
 
 def stamp(jobs: list[dict], receive_count: int) -> None:
+    """Make the message's certificates, then record them all in one transaction with the failures."""
     todo = _pending(jobs)
     if not todo:
         return
     last_try = receive_count >= MAX_RECEIVES
     numbers = _numbers(todo)
-    # Master data read once per message: the jobs of one message share their TEO, site and certificate.
-    lookup = functools.cache(lambda kind, key: master.get(kind, id=key))
+    lookup = _lookup(todo)
     made: list[store.Issued] = []
     failed: list[tuple[dict, str]] = []
     for rec in todo:
@@ -81,21 +83,38 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
         except Exception as exc:
             log.exception("stamping failed", extra={"record_id": rec["id"], "attempt": receive_count})
             if not last_try:
+                _discard([it.pdf_key for it in made])
                 raise RetryLater(str(exc)) from exc
             failed.append((rec, f"多次重试仍失败：{exc}"))
-    done, lost, busy = store.mark_issued(made)
+    done, lost, busy = store.finish(made, [_failure(rec, reason) for rec, reason in failed])
     unissued = set(lost) | set(busy)
     _discard([it.pdf_key for it in made if it.record["id"] in unissued])
     if busy and not last_try:
         raise RetryLater("the table stayed busy")
-    failed += [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
+    later = [(it.record, "系统繁忙，多次重试仍失败，请重新发放") for it in made if it.record["id"] in busy]
+    later += [(rec, reason) for rec, reason in failed if rec["id"] in busy]
     # Lost: the record moved on (a repeated delivery won), or its new number was taken: if it is still
     # GENERATING at this job's version, it is the latter, and it must not wait forever.
     lost_jobs = [{"id": i.record["id"], "version": i.record["version"]} for i in made if i.record["id"] in lost]
-    failed += [(rec, "证书编号冲突，请重新发放") for rec in _pending(lost_jobs)]
-    if not _fail(failed):
+    later += [(rec, "证书编号冲突，请重新发放") for rec in _pending(lost_jobs)] if lost_jobs else []
+    if not _fail(later):
         raise RetryLater("the table stayed busy")
-    log.info("stamped", extra={"issued": len(done), "failed": len(failed)})
+    log.info("stamped", extra={"issued": sum(i.record["id"] not in unissued for i in made), "failed": len(failed)})
+
+
+def _lookup(todo: list[dict]):
+    """The master data the message's certificates need, read in one request (anything else on demand)."""
+    wanted = {(kind, rec[field]) for rec in todo for kind, field in
+              (("orgs", "teo_id"), ("colleges", "site_id"), ("certificates", "certificate_id"))}
+    wanted |= {("users", name) for rec in todo for name in evidence.signers(rec)}     # for signoff.json
+    rows = master.get_each(wanted)        # what it lacks is missing: not read again
+    return functools.cache(lambda kind, key: rows.get((kind, key)) if (kind, key) in wanted
+                           else master.get(kind, id=key))
+
+
+def _display_names(rec: dict, lookup) -> dict[str, str]:
+    """The record's signers' display names, from the message's one read of master data."""
+    return {name: (lookup("users", name) or {}).get("display_name") or name for name in evidence.signers(rec)}
 
 
 def _discard(keys: list[str]) -> None:
@@ -105,21 +124,45 @@ def _discard(keys: list[str]) -> None:
         log.warning("unused certificate PDFs were not removed", extra={"keys": keys})
 
 
+def _failure(rec: dict, reason: str) -> store.Change:
+    return store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
+                        {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason, "at": store.now_iso()})
+
+
 def _fail(failed: list[tuple[dict, str]]) -> bool:
     """GENERATING → STAMP_FAILED with the reason; False when the table was too busy to take them all."""
-    at = store.now_iso()
-    _, _, busy = store.apply([store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
-                                           {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason,
-                                            "at": at})
-                              for rec, reason in failed])
+    _, _, busy = store.apply([_failure(rec, reason) for rec, reason in failed])
     return not busy
+
+
+class _NumberBlocks:
+    """Certificate numbers come from the year's sequence a block at a time: one write per block, not one
+    per message. Numbers stay unique; a process that ends leaves the rest of its block unused (a gap in the
+    sequence, never a number given twice)."""
+
+    SIZE = 100
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: dict[int, list[int]] = {}
+
+    def take(self, year: int, count: int) -> list[int]:
+        with self._lock:
+            free = self._free.setdefault(year, [])
+            if len(free) < count:
+                free += store.allocate(f"CERTNO#{year}", max(self.SIZE, count - len(free)))
+            taken, self._free[year] = free[:count], free[count:]
+            return taken
+
+
+_NUMBERS = _NumberBlocks()
 
 
 def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
     """(number, verification code, award date, new?) per record: kept from the first issue, or new."""
     today = dt.datetime.now(BEIJING).date()     # the award date people read, not the server's UTC date
     fresh = [r for r in todo if not r.get("cert_no")]
-    sequence = iter(store.allocate(f"CERTNO#{today.year}", len(fresh))) if fresh else iter(())
+    sequence = iter(_NUMBERS.take(today.year, len(fresh)) if fresh else ())
     out = {}
     for rec in todo:
         if rec.get("cert_no"):
@@ -181,7 +224,7 @@ def _photo(rec: dict, cert_type: dict) -> bytes | None:
         return None
 
 
-def calibration(org: dict | None) -> certificate.Calibration:
+def calibration(org: dict | None) -> "certificate.Calibration":
     return certificate.Calibration(**printing.settings(org))
 
 
@@ -215,7 +258,7 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
     method = rec.get("method") or "electronic"
     version = int(rec.get("pdf_version") or 0) + 1
     # The sign-offs that counted: sealed into electronic certificates (paper ones show them on verification).
-    parties = evidence.signoffs(rec) if method == "electronic" else []
+    parties = evidence.signoffs(rec, _display_names(rec, lookup)) if method == "electronic" else []
     pdf = _render(rec, cert_no, code, award_date, version, lookup, signoff_line=evidence.summary_line(parties))
     if method == "electronic":       # sealed last: nothing may be drawn after the signature
         serial = lookup("orgs", rec["teo_id"]).get("seal_serial")

@@ -3,14 +3,15 @@
 certificate through the same renderer the worker uses."""
 import uuid
 
-from .. import files
+from .. import files, lazy
 from ..domain import printed, stampcheck, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import InvalidInput
-from ..render import certificate, seal
 from ..store.records import now_iso
 from . import masterdata, seals
 
+certificate = lazy.module("chalicelib.render.certificate")
+seal = lazy.module("chalicelib.render.seal")
 SHAPES = {"orgs": stampcheck.RECT, "colleges": stampcheck.SQUARE}
 SLOT = {"orgs": "teo_stamp", "colleges": "site_stamp"}
 

@@ -1,4 +1,4 @@
-"""Batch download jobs (pk DL#id)."""
+"""Batch download jobs (pk DL#id; gsi1 DLUSER#username / created_at: a user's recent jobs)."""
 import re
 
 from .masterdata import to_dict
@@ -8,7 +8,8 @@ JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def put(job: dict) -> None:
-    DownloadJob(f"DL#{job['id']}", "DL", **job).save(condition=Entity.pk.does_not_exist())
+    DownloadJob(f"DL#{job['id']}", "DL", gsi1pk=f"DLUSER#{job['requested_by']}", gsi1sk=job["created_at"],
+                **job).save(condition=Entity.pk.does_not_exist())
 
 
 def get(job_id: str) -> dict | None:
@@ -18,6 +19,12 @@ def get(job_id: str) -> dict | None:
         return to_dict(DownloadJob.get(f"DL#{job_id}", "DL", consistent_read=True))
     except DownloadJob.DoesNotExist:
         return None
+
+
+def recent(username: str, since: str) -> list[dict]:
+    """The user's jobs created at or after ``since`` (ISO time), newest first."""
+    return [to_dict(j) for j in DownloadJob.gsi1.query(f"DLUSER#{username}", Entity.gsi1sk >= since,
+                                                       scan_index_forward=False)]
 
 
 def update(job_id: str, **fields) -> None:

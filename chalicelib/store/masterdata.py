@@ -131,6 +131,17 @@ def get_many(kind: str, natural_keys: Iterable[dict]) -> list[dict]:
     return [to_dict(item) for item in spec.model.batch_get(list(pairs))]
 
 
+_NATURAL_KEY = {"users": "username", "candidates": "candidate_no"}       # the others: "id"
+
+
+def get_each(wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """Rows of several kinds by their key (orgs, colleges, certificates, users, ...) in one BatchGetItem:
+    {(kind, key): row}."""
+    by_key = {KINDS[kind].primary({_NATURAL_KEY.get(kind, "id"): key}): (kind, key)
+              for kind, key in dict.fromkeys(wanted)}
+    return {by_key[(item.pk, item.sk)]: to_dict(item) for item in Entity.batch_get(list(by_key))} if by_key else {}
+
+
 def list_all(kind: str) -> list[dict]:
     listing = {"orgs": "ORGS", "colleges": "COLLEGES", "certificates": "CERTS", "plans": "PLANS"}[kind]
     return [to_dict(i) for i in KINDS[kind].model.gsi1.query(listing)]

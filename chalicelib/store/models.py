@@ -313,6 +313,13 @@ class Sequence(Entity, discriminator="Sequence"):
     value = NumberAttribute(default=0)
 
 
+class Outbox(Entity, discriminator="Outbox"):
+    """pk OUTBOX, sk <at>#<id>: stamping jobs written in the transaction that moved their records to
+    GENERATING, deleted once SQS took them; what stays longer was never sent, and the sweep sends it."""
+    jobs = UnicodeAttribute()                # JSON [{id, version}]
+    created_at = UnicodeAttribute()
+
+
 class Throttle(Entity, discriminator="Throttle"):
     """pk THROTTLE#key#window: attempts in one time window. ``expires`` is the table's TTL attribute."""
     hits = NumberAttribute(default=0)
@@ -332,6 +339,10 @@ class DownloadJob(Entity, discriminator="DownloadJob"):
     key = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     expires = NumberAttribute(null=True)     # TTL: the job record goes a day after the ZIP is made
+    digest = UnicodeAttribute(null=True)     # of the record set (ids and versions) and options: reuse
+    include_revoked = BooleanAttribute(default=False)
+    electronic = NumberAttribute(default=0)  # how many of each method it holds
+    paper = NumberAttribute(default=0)
 
 
 class PdfHash(Entity, discriminator="PdfHash"):

@@ -10,12 +10,23 @@ import uuid
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..domain.errors import Busy
 from ..domain.workflow import Status
 from .masterdata import to_dict
-from .models import AuditEvent, CertNumber, Entity, PdfHash, PdfVersion, Record, Sequence, SigningSession, TabCounter
+from .models import (
+    AuditEvent,
+    CertNumber,
+    Entity,
+    Outbox,
+    PdfHash,
+    PdfVersion,
+    Record,
+    Sequence,
+    SigningSession,
+    TabCounter,
+)
 from .tx import MAX_ITEMS, Tx, conditional, settle
 
 
@@ -129,44 +140,92 @@ class Change:
     event: dict = field(default_factory=dict)
 
 
-def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
-    """Apply status changes in transactions; return (applied ids, ids someone else changed first, ids left
-    undone because the table stayed too busy to accept them)."""
+@dataclass
+class Chunk:
+    """One transaction's outcome: the changes applied, the ids someone else changed first, the ids left
+    undone because the table stayed too busy, and the key of the chunk's outbox item (if it wrote one)."""
+    applied: list[Change]
+    lost: list[str]
+    busy: list[str]
+    outbox: str | None = None
+
+
+def _move(tx: Tx, rec: dict, to_status: str, actions: list, event: dict, deltas: dict) -> None:
+    """One record's move, conditional on the state it was read in, with its audit event and counter deltas."""
+    at = event.get("at") or now_iso()
+    keys = _index_keys(rec, to_status)
+    tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"),
+              [Record.status.set(to_status), Record.version.add(1), Record.updated_at.set(at),
+               Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"]), *actions], _unchanged(rec))
+    tx.put(rec["id"], _event(rec["id"], {**event, "at": at, "from_status": rec["status"], "to_status": to_status}))
+    delta = deltas.setdefault(_bucket(rec), Tally())
+    delta[rec["status"]] -= 1
+    delta[to_status] += 1
+
+
+def _change(tx: Tx, ch: Change, deltas: dict) -> None:
+    _move(tx, ch.record, ch.to_status, [getattr(Record, k).remove() if v is None else getattr(Record, k).set(v)
+                                        for k, v in ch.fields.items()], ch.event, deltas)
+
+
+def _counters(tx: Tx, deltas: dict) -> None:
+    for bucket, delta in deltas.items():
+        if any(delta.values()):
+            _counter_update(tx, bucket, delta)
+
+
+def apply_chunks(changes: list[Change], max_records: int = MAX_ITEMS, job=None) -> Iterator[Chunk]:
+    """Apply status changes one transaction at a time, yielding after each, so the caller can act on a
+    chunk (send its jobs) before the next is written. With ``job`` (a change → its job), each transaction
+    also writes its chunk's jobs to the outbox: a crash before they reach SQS strands nothing for long."""
     def build(pending: list[Change]) -> Tx:
         tx = Tx()
         deltas: dict[tuple, Tally] = {}
         for ch in pending:
-            rec, old = ch.record, ch.record["status"]
-            keys = _index_keys(rec, ch.to_status)
-            actions = [Record.status.set(ch.to_status), Record.version.add(1),
-                       Record.updated_at.set(ch.event.get("at") or now_iso()),
-                       Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"])]
-            actions += [getattr(Record, k).remove() if v is None else getattr(Record, k).set(v)
-                        for k, v in ch.fields.items()]
-            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, _unchanged(rec))
-            tx.put(rec["id"], _event(rec["id"], {**ch.event, "from_status": old,
-                                                    "to_status": ch.to_status}))
-            delta = deltas.setdefault(_bucket(rec), Tally())
-            delta[old] -= 1
-            delta[ch.to_status] += 1
-        for bucket, delta in deltas.items():
-            if any(delta.values()):
-                _counter_update(tx, bucket, delta)
+            _change(tx, ch, deltas)
+        _counters(tx, deltas)
+        if job:
+            tx.put(None, Outbox("OUTBOX", outbox, jobs=json.dumps([job(c) for c in pending]), created_at=now_iso()))
         return tx
 
-    applied: list[str] = []
-    lost: list[str] = []
-    busy: list[str] = []
-    for chunk in _chunks(changes, key=lambda c: c.record):
+    for chunk in _chunks(changes, key=lambda c: c.record, extra=1 if job else 0, max_records=max_records):
+        outbox = f"{now_iso()}#{uuid.uuid4().hex[:8]}" if job else None
         try:
             done, failed = settle(chunk, lambda c: c.record["id"], build)
         except Busy:
             # Earlier chunks stay applied; the caller reports this chunk's records as not done.
-            busy += [c.record["id"] for c in chunk if c.record["id"] not in applied]
+            yield Chunk([], [], [c.record["id"] for c in chunk])
             continue
-        applied += [c.record["id"] for c in done]
-        lost += [c.record["id"] for c in failed]
+        yield Chunk(done, [c.record["id"] for c in failed], [], outbox if done else None)
+
+
+def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
+    """Apply status changes in transactions; return (applied ids, ids someone else changed first, ids left
+    undone because the table stayed too busy to accept them)."""
+    applied: list[str] = []
+    lost: list[str] = []
+    busy: list[str] = []
+    for chunk in apply_chunks(changes):
+        applied += [c.record["id"] for c in chunk.applied]
+        lost += chunk.lost
+        busy += chunk.busy
     return applied, lost, busy
+
+
+def outbox_before(cutoff: str) -> list[tuple[str, list[dict]]]:
+    """Outbox items written before ``cutoff`` (ISO time): (key, jobs) of chunks whose jobs never went out."""
+    return [(item.sk, json.loads(item.jobs))
+            for item in Outbox.query("OUTBOX", Entity.sk < cutoff, consistent_read=True)]
+
+
+OUTBOX_CLEAR_BATCH = 25      # one BatchWriteItem
+
+
+def outbox_clear(keys: list[str]) -> None:
+    """The chunks' jobs are on SQS: their outbox items go."""
+    with Outbox.batch_write() as batch:
+        for key in keys:
+            batch.delete(Outbox("OUTBOX", key))
 
 
 def delete(rec: dict, event: dict) -> bool:
@@ -183,14 +242,16 @@ def delete(rec: dict, event: dict) -> bool:
     return bool(done)
 
 
-def _chunks(items: list, key=lambda x: x, per_record: int = 2) -> Iterable[list]:
+def _chunks(items: list, key=lambda x: x, per_record: int = 2, extra: int = 0,
+            max_records: int = MAX_ITEMS) -> Iterable[list]:
     """Split into transactions of at most 100 items: ``per_record`` for each record (the record, its
-    event, ...) and one per tab counter."""
+    event, ...), two per tab counter bucket and ``extra`` for the chunk; and at most ``max_records``."""
     chunk: list = []
     buckets: set = set()
     for item in items:
         b = _bucket(key(item))
-        if chunk and per_record * (len(chunk) + 1) + COUNTERS_PER_BUCKET * len(buckets | {b}) > MAX_ITEMS:
+        size = per_record * (len(chunk) + 1) + COUNTERS_PER_BUCKET * len(buckets | {b}) + extra
+        if chunk and (size > MAX_ITEMS or len(chunk) >= max_records):
             yield chunk
             chunk, buckets = [], set()
         chunk.append(item)
@@ -200,6 +261,9 @@ def _chunks(items: list, key=lambda x: x, per_record: int = 2) -> Iterable[list]
 
 
 # ---- issuance ----------------------------------------------------------------------------------------
+
+ISSUED_ITEMS = 6      # per certificate made: record, event, PDF version, hash, previous version, number
+
 
 @dataclass
 class Issued:
@@ -221,24 +285,27 @@ def allocate(sequence: str, count: int) -> range:
     return range(int(item.value) - count + 1, int(item.value) + 1)
 
 
-def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
-    """GENERATING → ISSUED with the new PDF version (the previous one marked superseded) and, at the first
-    issue, the certificate number's ownership item. Returns (done, changed by someone else, too busy)."""
-    def build(pending: list[Issued]) -> Tx:
+def finish(issued: list[Issued], failed: list[Change]) -> tuple[list[str], list[str], list[str]]:
+    """One stamping message's outcome in one transaction (two only past 100 items): each certificate made
+    goes GENERATING → ISSUED with its new PDF version (the previous one marked superseded), its hash and,
+    at the first issue, its number's ownership item; each that could not be made goes to STAMP_FAILED.
+    Every record's write is conditional on its version: one whose condition fails is dropped and the rest
+    go through. Returns (done, changed by someone else, too busy) ids."""
+    def build(pending: list) -> Tx:
         tx = Tx()
         deltas: dict[tuple, Tally] = {}
         for it in pending:
+            if isinstance(it, Change):
+                _change(tx, it, deltas)
+                continue
             rec = it.record
             version = int(rec.get("pdf_version") or 0) + 1
             at = it.event["at"]
-            keys = _index_keys(rec, Status.ISSUED.value)
-            actions = [Record.status.set(Status.ISSUED.value), Record.version.add(1), Record.updated_at.set(at),
-                       Record.teo_pk.set(keys["teo_pk"]), Record.site_pk.set(keys["site_pk"]),
-                       Record.cert_no.set(it.cert_no), Record.verification_code.set(it.verification_code),
-                       Record.award_date.set(it.award_date), Record.issued_at.set(at),
-                       Record.pdf_version.set(version), Record.pdf_key.set(it.pdf_key),
-                       Record.pdf_sha256.set(it.sha256), Record.reason.remove()]
-            tx.update(rec["id"], Record(f"REC#{rec['id']}", "REC"), actions, _unchanged(rec))
+            _move(tx, rec, Status.ISSUED.value,
+                  [Record.cert_no.set(it.cert_no), Record.verification_code.set(it.verification_code),
+                   Record.award_date.set(it.award_date), Record.issued_at.set(at),
+                   Record.pdf_version.set(version), Record.pdf_key.set(it.pdf_key),
+                   Record.pdf_sha256.set(it.sha256), Record.reason.remove()], it.event, deltas)
             tx.put(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version:04d}", record_id=rec["id"],
                                          version=version, key=it.pdf_key, sha256=it.sha256,
                                          method=rec.get("method") or "electronic", created_at=at))
@@ -249,26 +316,20 @@ def mark_issued(items: list[Issued]) -> tuple[list[str], list[str], list[str]]:
             if it.new_number:
                 tx.put(rec["id"], CertNumber(f"CERTNO#{it.cert_no}", "CERTNO", cert_no=it.cert_no,
                                              record_id=rec["id"]), condition=Entity.pk.does_not_exist())
-            tx.put(rec["id"], _event(rec["id"], {**it.event, "from_status": Status.GENERATING.value,
-                                                 "to_status": Status.ISSUED.value}))
-            delta = deltas.setdefault(_bucket(rec), Tally())
-            delta[Status.GENERATING.value] -= 1
-            delta[Status.ISSUED.value] += 1
-        for bucket, delta in deltas.items():
-            _counter_update(tx, bucket, delta)
+        _counters(tx, deltas)
         return tx
 
     done: list[str] = []
     lost: list[str] = []
     busy: list[str] = []
-    for chunk in _chunks(items, key=lambda i: i.record, per_record=6):
+    for chunk in _chunks([*issued, *failed], key=lambda i: i.record, per_record=ISSUED_ITEMS):
         try:
-            ok, failed = settle(chunk, lambda i: i.record["id"], build)
+            ok, refused = settle(chunk, lambda i: i.record["id"], build)
         except Busy:
             busy += [i.record["id"] for i in chunk]
             continue
         done += [i.record["id"] for i in ok]
-        lost += [i.record["id"] for i in failed]
+        lost += [i.record["id"] for i in refused]
     return done, lost, busy
 
 

@@ -48,11 +48,16 @@ def test_chalice_package_yields_a_complete_template(packaged):
     source = res["RunJobs"]["Properties"]["Events"]["RunJobsSqsEventSource"]["Properties"]
     assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert "skillcert-prod-stamping" in json.dumps(source["Queue"])
+    # Batch downloads have their own queue, dead-letter queue and worker: ZIPs never delay stamping.
+    assert res["DownloadsQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 3
+    zips = res["RunDownloads"]["Properties"]["Events"]["RunDownloadsSqsEventSource"]["Properties"]
+    assert "skillcert-prod-downloads" in json.dumps(zips["Queue"]) and zips["BatchSize"] == 1
+    assert zips["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     bucket = res["FilesBucket"]["Properties"]
     assert bucket["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
     assert bucket["BucketEncryption"]
     functions = [name for name, r in res.items() if r["Type"] == "AWS::Serverless::Function"]
-    assert "SweepStuckCertificates" in functions
+    assert {"SweepStuckCertificates", "ResendUnsentJobs", "FailDownloadDeadLetters"} <= set(functions)
     for name in functions:      # every function reaches the stack's own table, bucket and queue
         assert res[name]["Properties"]["Environment"]["Variables"]["SKILLCERT_TABLE"] == {"Ref": "SkillCertTable"}
     assert "UNAUTHORIZED" in res["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]

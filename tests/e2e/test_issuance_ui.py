@@ -85,6 +85,9 @@ def test_batch_download_and_export(ui_factory):
     page.locator("[data-test=toolbar-batch_download]").click()
     with page.expect_download() as download:
         expect(page.locator("[data-test=download-ready]")).to_be_visible()
+    # Named by what it holds, and the dialog counts electronic and paper apart.
+    expect(page.locator("[data-test=download-ready]")).to_contain_text("电子证书 2 份")
+    assert re.fullmatch(r"电子证书_\d{4}-\d{2}-\d{2}\.zip", download.value.suggested_filename)
     teo.shot("12-batch-download")
     with zipfile.ZipFile(download.value.path()) as archive:
         names = archive.namelist()

@@ -152,9 +152,9 @@ def test_batch_download_is_one_zip_with_a_manifest(api):
     sheet = load_workbook(io.BytesIO(archive.read("证书清单.xlsx"))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "证书编号" and len(rows) == 4
-    for row in rows[1:]:
-        assert hashlib.sha256(archive.read(row[7])).hexdigest() == row[8]
-        assert "*********" in row[2]
+    for row in (dict(zip(rows[0], r, strict=True)) for r in rows[1:]):
+        assert hashlib.sha256(archive.read(row["文件名"])).hexdigest() == row["SHA-256"]
+        assert "*********" in row["身份证号"]
 
 
 def test_export_has_every_column_and_neutralises_formulas(api):

@@ -205,3 +205,67 @@ def test_a_failed_condition_is_reported_per_record_and_changes_nothing(api, held
     assert [state(api, rid) for rid in ids] == before
     figures["faults injected"] += len(failed)
 
+
+def test_in_the_workers_one_transaction_a_job_whose_condition_fails_fails_alone(api, held, figures):
+    ids = ready(api, fresh_plan(api, per_site=2, sites=("ncut",)))
+    issue(api, ids)
+    (message,) = held
+    first = message["jobs"][0]["id"]
+
+    def first_record_fails(body: dict) -> list[dict]:
+        return [{"Code": "ConditionalCheckFailed"} if "Update" in item
+                and item["Update"]["Key"]["pk"]["S"] == f"REC#{first}" else {"Code": "None"}
+                for item in body["TransactItems"]]
+
+    with aws_error(TRANSACT, "TransactionCanceledException", times=1, reasons=first_record_fails) as failed:
+        assert deliver(sqs_event(held)) == 0
+    assert len(failed) == 1                     # the message's one transaction, then again without that job
+    states = {rid: state(api, rid) for rid in ids}
+    assert [s[0] for rid, s in states.items() if rid != first] == ["ISSUED"]
+    assert states[first][0] == "STAMP_FAILED" and states[first][2] == 0      # no PDF version of its own
+    assert pdf_objects(first) == 0
+    figures["faults injected"] += 1
+
+
+
+class Killed(BaseException):
+    """The API process dying: nothing in the service catches it."""
+
+
+def test_an_issue_killed_between_a_transaction_and_its_send_strands_one_chunk_which_is_sent_again(
+        api, held, monkeypatch, figures):
+    import datetime as dt
+
+    from chalicelib.domain.access import Principal, Role
+    from chalicelib.services import issuance
+    ids = ready(api, fresh_plan(api, per_site=3, sites=("ncut",)))
+    monkeypatch.setattr(issuance, "CHUNK_RECORDS", 1)        # three chunks of one record
+
+    def send_then_die(bodies):
+        if held:
+            raise Killed        # the second chunk is committed (GENERATING), its jobs never leave
+        held.extend(bodies)
+        return []
+
+    monkeypatch.setattr(queue, "send", send_then_die)
+    with pytest.raises(Killed):
+        issuance.issue(Principal("teo", Role.TEO, org_id="zwl"), ids, None, "electronic")
+    monkeypatch.setattr(queue, "send", lambda bodies: held.extend(bodies) or [])
+    first_sent = {j["id"] for m in held for j in m["jobs"]}
+    by_status = {}
+    for rid in ids:
+        by_status.setdefault(state(api, rid)[0], set()).add(rid)
+    stranded = by_status["GENERATING"] - first_sent
+    assert len(first_sent) == 1 and len(stranded) == 1 and len(by_status["READY"]) == 1   # one chunk, not all
+    assert issuance.resend_unsent() == 0                   # too young: its send may still be on its way
+    monkeypatch.setattr(issuance, "UNSENT_AFTER", dt.timedelta(0))    # two minutes later, the sweep runs
+    # The stranded chunk's jobs go out; so do the sent chunk's again (its outbox item was to be cleared
+    # after the request): the worker skips what it has done.
+    before = len(held)
+    assert issuance.resend_unsent() == 2
+    assert {j["id"] for m in held[before:] for j in m["jobs"]} == first_sent | stranded
+    assert deliver(sqs_event(held)) == 0
+    assert {rid: state(api, rid)[0] for rid in ids} == {
+        **{rid: "ISSUED" for rid in first_sent | stranded}, **{rid: "READY" for rid in by_status["READY"]}}
+    assert issuance.resend_unsent() == 0                   # sent once: the outbox is empty again
+    figures["faults injected"] += 1
