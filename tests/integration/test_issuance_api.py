@@ -63,7 +63,8 @@ def test_electronic_and_paper_certificates_are_stamped_stored_and_readable(api):
         assert name in text and meta["cert_no"] in text and "信息化应用职业技能等级证书" in text
         assert fonts_embedded(reader), "the CJK font must be embedded"
         images = len(reader.pages[0].images)
-        assert images == (3 if meta["method"] == "electronic" else 2)   # seal + two stamps; paper: stamps
+        photo = api.get(f"/candidates/{record['candidate']['candidate_no']}/photo", as_="admin").status_code == 200
+        assert images == (3 if meta["method"] == "electronic" else 2) + photo  # seal, 2 stamps (paper: stamps), photo
         assert [e["action"] for e in record["events"]][-2:] == ["issue", "stamped"]
     assert len(numbers) == 3
     # Both rare names were printed, the Extension B one with the fallback font.

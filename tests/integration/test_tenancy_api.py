@@ -24,7 +24,8 @@ def test_admin_sees_all_master_data(api):
 
 def test_teo_sees_its_own_certificates_plans_and_their_sites(api):
     assert ids(api.get("/orgs", as_="teo")) == ["zwl"]
-    assert ids(api.get("/certificates", as_="teo")) == ["jkgl", "xxhyy"]
+    own = api.get("/certificates", as_="teo").json()["items"]      # other tests may add zwl's own types
+    assert {"jkgl", "xxhyy"} <= {c["id"] for c in own} and {c["org_id"] for c in own} == {"zwl"}
     assert ids(api.get("/certificates", as_="teo2")) == ["webqd"]
     assert ids(api.get("/plans", as_="teo2")) == ["pweb22"]
     assert ids(api.get("/colleges", as_="teo2")) == ["bjtu", "ncut"]
