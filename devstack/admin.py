@@ -32,14 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         from .aws import create_resources
         print(json.dumps(create_resources(), indent=2))
     elif args.command == "create-user":
+        from chalicelib.domain.errors import DomainError
         from chalicelib.services.accounts import create_user
         password = os.environ.get("SKILLCERT_NEW_PASSWORD") or getpass.getpass("password: ")
-        if len(password) < 8:
-            print("the password needs at least 8 characters", file=sys.stderr)
+        try:
+            user = create_user(args.username, password, args.role, org_id=args.org_id,
+                               candidate_no=args.candidate_no, display_name=args.display_name)
+        except DomainError as exc:          # the password rule, a taken name: said as the API says it
+            print(exc.message, file=sys.stderr)
             return 2
-        print(json.dumps(create_user(args.username, password, args.role, org_id=args.org_id,
-                                     candidate_no=args.candidate_no, display_name=args.display_name),
-                         ensure_ascii=False))
+        print(json.dumps(user, ensure_ascii=False))
     elif args.command == "load-demo":
         from .demo import load
         print(json.dumps(load(), ensure_ascii=False))
