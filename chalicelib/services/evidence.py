@@ -48,9 +48,13 @@ def signoffs(rec: dict, names: dict[str, str] | None = None) -> list[dict]:
     out = []
     for side, role, org_field in signed:
         by, session_id = rec.get(f"{side}_signed_by") or "", rec.get(f"{side}_signing_session")
+        # Records signed since the digests live on the record need no read; older ones read their session.
+        signed_what = ({"records_sha256": rec[f"{side}_records_sha256"],
+                        "signature_sha256": rec.get(f"{side}_signature_sha256")}
+                       if rec.get(f"{side}_records_sha256") else _session(session_id))
         out.append({"party": side, "organisation": rec.get(org_field) or "", "role": role,
                     "signer": names.get(by, by), "signed_at": rec[f"{side}_signed_at"],
-                    "session_id": session_id, **_session(session_id)})
+                    "session_id": session_id, **signed_what})
     return out
 
 

@@ -161,19 +161,18 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
     declined = action == "reject" and decision == "refuse"
     if not declined:
         transition = SIGN_ACTIONS[(session["side"], "reject" if rejecting else "sign")]
-        applied, skipped = _move(principal, session, transition, reason if rejecting else None)
+        applied, skipped = _move(principal, session, transition, reason if rejecting else None, signature_sha)
     final = "refused" if decision == "refuse" else "completed"
     store.finish_session(session_id, final, applied, skipped, key, signature_sha)
     return _view(store.get_session(session_id))
 
 
-def _move(principal: Principal, session: dict, action: Action, reason: str | None) -> tuple[list, list]:
+def _move(principal: Principal, session: dict, action: Action, reason: str | None,
+          signature_sha: str) -> tuple[list, list]:
     authorize(principal.role, action)
     found = {r["id"]: r for r in store.get_many(session["record_ids"])}
     changes, skipped = [], []
     at = store.now_iso()
-    signed_fields = {"teo": ("teo_signed_at", "teo_signed_by", "teo_signing_session"),
-                     "site": ("site_signed_at", "site_signed_by", "site_signing_session")}
     for rid, shown in zip(session["record_ids"], session["record_marks"], strict=True):
         rec = found.get(rid)
         if rec is None:
@@ -190,8 +189,10 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
             continue
         fields = {"signed": True, "reason": reason}
         if action in (Action.TEO_SIGN, Action.SITE_SIGN):
-            at_field, by_field, session_field = signed_fields[session["side"]]
-            fields.update({at_field: at, by_field: principal.username, session_field: session["id"]})
+            side = session["side"]          # the sign-off that counts, with what it signed (signoff.json)
+            fields.update({f"{side}_signed_at": at, f"{side}_signed_by": principal.username,
+                           f"{side}_signing_session": session["id"], f"{side}_records_sha256": session["digest"],
+                           f"{side}_signature_sha256": signature_sha})
         changes.append(store.Change(rec, target.value, fields,
                                     records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
     applied, lost, busy = store.apply(changes)

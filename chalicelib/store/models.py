@@ -215,6 +215,12 @@ class Record(Entity, discriminator="Record"):
     site_signed_by = UnicodeAttribute(null=True)
     teo_signing_session = UnicodeAttribute(null=True)    # the session of each side's sign-off that counts
     site_signing_session = UnicodeAttribute(null=True)
+    # ... and what that session signed (its record-set digest, its drawn signature's SHA-256), kept on the
+    # record so stamping seals the evidence without reading the sessions
+    teo_records_sha256 = UnicodeAttribute(null=True)
+    site_records_sha256 = UnicodeAttribute(null=True)
+    teo_signature_sha256 = UnicodeAttribute(null=True)
+    site_signature_sha256 = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)              # the latest rejection or stamping failure reason
     method = UnicodeAttribute(null=True)              # electronic | paper, chosen at issue
     cert_no = UnicodeAttribute(null=True)             # assigned at the first issue, kept by every re-issue

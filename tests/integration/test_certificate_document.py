@@ -1,6 +1,7 @@
 """The certificate as a document, checked from outside the renderer: poppler rasterises it and reads its
 fonts, text positions and document info; pyHanko validates its seal; pypdf finds the photo."""
 import base64
+import contextlib
 import io
 import re
 import subprocess
@@ -22,16 +23,31 @@ from .test_issuance_api import fetch_pdf, issue
 MM = 72 / 25.4
 
 
+@contextlib.contextmanager
+def photo_of(candidate_no: str, photo: bytes | None):
+    """The candidate's stored photo replaced (or removed) while stamping, then put back: the candidates
+    are the demo's, which other tests read."""
+    key = photos.key(candidate_no)
+    try:
+        before = files.read(key)
+    except files.Missing:
+        before = None
+    files.put(key, photo, "image/jpeg") if photo else files.delete([key])
+    try:
+        yield
+    finally:
+        files.put(key, before, "image/jpeg") if before else files.delete([key])
+
+
 def issued(api, method="electronic", photo: bytes | None = None) -> tuple[dict, bytes, dict]:
     """One new certificate of 中物联物流 at 北京交通大学: (record, PDF, the holder)."""
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
     (rid,) = ready(api, plan)
     person = plan["candidates"]["bjtu"][0]
-    key = photos.key(person["candidate_no"])
-    files.put(key, photo, "image/jpeg") if photo else files.delete([key])
-    issue(api, [rid], method)
-    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}, \
-        api.get(f"/records/{rid}", as_="teo").json()["reason"]
+    with photo_of(person["candidate_no"], photo):
+        issue(api, [rid], method)
+        assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED"}, \
+            api.get(f"/records/{rid}", as_="teo").json()["reason"]
     _, pdf = fetch_pdf(api, rid)
     return api.get(f"/records/{rid}", as_="teo").json(), pdf, person
 
@@ -137,9 +153,9 @@ def test_a_certificate_that_requires_a_photo_fails_without_one_and_others_print_
     assert r.status_code == 200 and not r.json()["errors"], r.text
     (rid,) = ready(api, {"plan_id": plan_id, "candidates": {"bjtu": [person]},
                          "body": {"exam_year": 2021, "plan_id": plan_id, "certificate_id": "tphoto"}})
-    files.delete([photos.key(person["candidate_no"])])            # its file is gone: no photo
-    issue(api, [rid])
-    assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
+    with photo_of(person["candidate_no"], None):                   # its file is gone: no photo
+        issue(api, [rid])
+        assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
     assert "缺少考生照片" in api.get(f"/records/{rid}", as_="teo").json()["reason"]
 
 
