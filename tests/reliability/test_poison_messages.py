@@ -17,7 +17,7 @@ POISON = [
     json.dumps({"kind": "stamp"}), json.dumps({"kind": "stamp", "jobs": "r1"}),
     json.dumps({"kind": "stamp", "jobs": []}), json.dumps({"kind": "stamp", "jobs": [{"id": 1, "version": 1}]}),
     json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": "1"}]}),
-    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * 11}),
+    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * (queue.JOBS_PER_MESSAGE + 1)}),
     json.dumps({"kind": "zip"}), json.dumps({"kind": "zip", "job": {"id": "x"}}), "[" * 5000 + "]" * 5000,
 ]
 
