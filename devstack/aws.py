@@ -93,6 +93,8 @@ class SerialDynamoDBMotoServer(ThreadedMotoServer):
 
 def ensure_free(port: int, what: str, host: str = "127.0.0.1") -> None:
     with socket.socket() as s:
+        # As the servers themselves bind: a port left in TIME_WAIT by a killed run is free, a listening one not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
