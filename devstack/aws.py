@@ -1,8 +1,10 @@
 """The embedded AWS: a moto server on loopback, and the resources SkillCert needs created in it."""
+import contextlib
 import copy
 import json
 import logging
 import os
+import secrets
 import socket
 import threading
 from collections import Counter
@@ -18,6 +20,8 @@ from chalicelib import config, queue
 from chalicelib.services import stamping
 from chalicelib.store.models import Entity
 
+from . import dynamo_index
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -27,6 +31,46 @@ def free_port() -> int:
 
 # Every DynamoDB and SQS (JSON protocol) call the embedded AWS received, by operation: what `make bench` counts.
 AWS_CALLS: Counter = Counter()
+_DYNAMODB_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables",
+                   "DescribeTimeToLive"}
+
+
+class _Gate:
+    """Requests pass side by side; ``held()`` waits for those in progress and keeps new ones out (a
+    consistent snapshot of the whole embedded AWS)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._active = 0
+        self._holding = False
+
+    @contextlib.contextmanager
+    def passing(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._holding)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._active -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def held(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._holding)
+            self._holding = True
+            self._changed.wait_for(lambda: self._active == 0)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._holding = False
+                self._changed.notify_all()
+
+
+REQUESTS = _Gate()
 
 
 class _OneDynamoDBCallAtATime:
@@ -43,10 +87,15 @@ class _OneDynamoDBCallAtATime:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target:
             AWS_CALLS[target.split(".")[-1]] += 1
-        if target.startswith("DynamoDB_"):
-            with self._lock:
+        with REQUESTS.passing():
+            if not target.startswith("DynamoDB_"):
                 return list(self._app(environ, start_response))
-        return self._app(environ, start_response)
+            with self._lock:
+                try:
+                    return list(self._app(environ, start_response))
+                finally:
+                    if target.split(".")[-1] not in _DYNAMODB_READS:
+                        dynamo_index.written()
 
 
 class _OneTableCopyPerTransaction:
@@ -85,6 +134,7 @@ class _OneTableCopyPerTransaction:
 class SerialDynamoDBMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         _OneTableCopyPerTransaction().install()
+        dynamo_index.install()
         app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
@@ -114,6 +164,20 @@ def start_moto(port: int) -> ThreadedMotoServer:
         "AWS_DEFAULT_REGION": config.region(), "AWS_REGION": config.region(),
     })
     return server
+
+
+TOKEN_SECRET_NAME = "skillcert/local/token-secret"
+
+
+def token_secret() -> str:
+    """The embedded stack's token key, kept in its Secrets Manager, so tokens outlive a restart with DATA."""
+    sm = boto3.client("secretsmanager")
+    try:
+        return sm.get_secret_value(SecretId=TOKEN_SECRET_NAME)["SecretString"]
+    except sm.exceptions.ResourceNotFoundException:
+        value = secrets.token_urlsafe(48)
+        sm.create_secret(Name=TOKEN_SECRET_NAME, SecretString=value)
+        return value
 
 
 def create_resources() -> dict:
