@@ -53,12 +53,13 @@ class Stack:
 
 
 def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.0.0.1",
-          data: Path | None = None) -> Stack:
+          data: Path | None = None, workers: int = 0) -> Stack:
     """The UI and API listen on ``host`` (127.0.0.1 unless asked: ``0.0.0.0`` lets a phone on the same
     network open the QR codes, which then carry this machine's network address); moto stays on 127.0.0.1.
     With ``moto_port=None`` no moto is started and the standard ``AWS_ENDPOINT_URL`` settings decide where
     AWS is (LocalStack, say). With ``data``, moto's state is restored from that directory and saved there
-    (devstack/snapshot.py); without it, everything is gone when the stack stops. Returns once the API
+    (devstack/snapshot.py); without it, everything is gone when the stack stops. ``workers`` processes
+    run the SQS handlers, as concurrent Lambda invocations would (0: in this process). Returns once the API
     listens."""
     if data is not None and moto_port is None:
         raise SystemExit("DATA keeps the embedded AWS's state: it has no meaning with SKILLCERT_EXTERNAL_AWS")
@@ -90,7 +91,7 @@ def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.
         thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
         thread.start()
         stoppers.append(lambda: (server.server.shutdown(), server.server.server_close()))
-        poller = SqsPoller(app)
+        poller = SqsPoller(app, workers=workers, import_path="app:app")
         poller.start()
         stoppers.append(lambda: (poller.stop(), poller.join(5)))
     except BaseException:
