@@ -8,6 +8,8 @@ import sys
 
 PARTS = {"signoff": "sign-off (issue 3)", "issuance": "issuance (issue 4)"}
 
+PARTS["localstack"] = "the local stack (issue 15: pipeline efficiency, list page scale)"
+
 
 def main(argv: list[str]) -> int:
     if argv:
