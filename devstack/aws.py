@@ -11,6 +11,7 @@ from collections import Counter
 
 import boto3
 import moto.dynamodb.models as moto_dynamodb
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
@@ -98,42 +99,74 @@ class _OneDynamoDBCallAtATime:
                         dynamo_index.written()
 
 
-class _OneTableCopyPerTransaction:
-    """moto backs up a whole table once for every item of a transaction (100 deep copies of a large table
-    per call: minutes at 10,000 records). All backups are taken before any item applies, so within one
-    call a single copy per table serves them all. Installed as moto's ``copy`` module reference."""
+class _TransactionBacksUpItsItems:
+    """moto backs up every table a transaction touches, whole, before applying it (a deep copy of 10,000
+    records for each job's transaction), and puts the copies back if it fails. Here the backup is of the
+    items the transaction names, taken before any applies, and a failed transaction puts those back:
+    the same outcome, at the cost of the transaction's own items. Installed as moto's ``copy`` module
+    reference, which then leaves tables uncopied during a transaction."""
 
     def __init__(self) -> None:
         self._local = threading.local()
 
     def deepcopy(self, obj, memo=None):
-        cache = getattr(self._local, "cache", None)
-        if cache is None or not isinstance(obj, Table):
-            return copy.deepcopy(obj, memo)
-        if id(obj) not in cache:
-            cache[id(obj)] = copy.deepcopy(obj)
-        return cache[id(obj)]
+        if getattr(self._local, "active", False) and isinstance(obj, Table):
+            return obj
+        return copy.deepcopy(obj, memo)
+
+    @staticmethod
+    def _keys(backend, transact_items) -> list:
+        keys = []
+        for entry in transact_items:
+            op = next(iter(entry.values()))
+            table = backend.tables.get(op.get("TableName"))
+            key = op.get("Key") or op.get("Item")
+            if table is None or not key or table.hash_key_attr not in key or \
+                    (table.range_key_attr and table.range_key_attr not in key):
+                continue        # malformed: moto refuses it (nothing of it applied)
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+            keys.append((table, hash_key, range_key))
+        return keys
 
     def install(self) -> None:
-        if isinstance(moto_dynamodb.copy, _OneTableCopyPerTransaction):
+        if isinstance(moto_dynamodb.copy, _TransactionBacksUpItsItems):
             return
         original = moto_dynamodb.DynamoDBBackend.transact_write_items
         local = self._local
 
         def transact_write_items(backend, transact_items):
-            local.cache = {}
+            backup = [(table, h, r, copy.deepcopy(table.get_item(h, r)))
+                      for table, h, r in self._keys(backend, transact_items)]
+            local.active = True
             try:
                 return original(backend, transact_items)
+            except BaseException:
+                for table, h, r, item in reversed(backup):
+                    _put_back(table, h, r, item)
+                raise
             finally:
-                local.cache = None
+                local.active = False
 
         moto_dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
         moto_dynamodb.copy = self
 
 
+def _put_back(table: Table, hash_key, range_key, item) -> None:
+    if table.range_key_attr:
+        if item is None:
+            table.items[hash_key].pop(range_key, None)
+        else:
+            table.items[hash_key][range_key] = item
+    elif item is None:
+        table.items.pop(hash_key, None)
+    else:
+        table.items[hash_key] = item
+
+
 class SerialDynamoDBMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
-        _OneTableCopyPerTransaction().install()
+        _TransactionBacksUpItsItems().install()
         dynamo_index.install()
         app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
