@@ -14,6 +14,7 @@ Without, each delivery runs in this thread (tests that patch the worker in-proce
 import importlib
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -28,12 +29,20 @@ log = logging.getLogger("skillcert.poller")
 _worker_app = None
 
 
-def _load_app(import_path: str) -> None:
-    """A worker process's start: the app imported once, as a Lambda container does; Ctrl-C is the parent's."""
+def _load_app(import_path: str, parent: int) -> None:
+    """A worker process's start: the app imported once, as a Lambda container does; Ctrl-C is the parent's,
+    and the worker ends when the parent is gone (a kill -9 of ``make run`` must not leave it behind)."""
     global _worker_app
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
     module, _, name = import_path.partition(":")
     _worker_app = getattr(importlib.import_module(module), name)
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _invoke(handler: str, event: dict):
@@ -72,7 +81,7 @@ class SqsPoller(threading.Thread):
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_load_app, initargs=(self._import_path,))
+                                   initializer=_load_app, initargs=(self._import_path, os.getpid()))
 
     def sources(self) -> list[SQSEventConfig]:
         return [s for s in self._app.event_sources if isinstance(s, SQSEventConfig)]
