@@ -1,15 +1,18 @@
 """The embedded AWS: a moto server on loopback, and the resources SkillCert needs created in it."""
 import base64
+import contextlib
 import copy
 import json
 import logging
 import os
+import secrets
 import socket
 import threading
 from collections import Counter
 
 import boto3
 import moto.dynamodb.models as moto_dynamodb
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
@@ -18,6 +21,8 @@ from werkzeug.serving import make_server
 from chalicelib import config, queue
 from chalicelib.services import stamping
 from chalicelib.store.models import Entity
+
+from . import dynamo_index
 
 
 def free_port() -> int:
@@ -28,6 +33,46 @@ def free_port() -> int:
 
 # Every DynamoDB and SQS (JSON protocol) call the embedded AWS received, by operation: what `make bench` counts.
 AWS_CALLS: Counter = Counter()
+_DYNAMODB_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables",
+                   "DescribeTimeToLive"}
+
+
+class _Gate:
+    """Requests pass side by side; ``held()`` waits for those in progress and keeps new ones out (a
+    consistent snapshot of the whole embedded AWS)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._active = 0
+        self._holding = False
+
+    @contextlib.contextmanager
+    def passing(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._holding)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._active -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def held(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._holding)
+            self._holding = True
+            self._changed.wait_for(lambda: self._active == 0)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._holding = False
+                self._changed.notify_all()
+
+
+REQUESTS = _Gate()
 
 
 class _OneDynamoDBCallAtATime:
@@ -44,43 +89,80 @@ class _OneDynamoDBCallAtATime:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target:
             AWS_CALLS[target.split(".")[-1]] += 1
-        if target.startswith("DynamoDB_"):
-            with self._lock:
+        with REQUESTS.passing():
+            if not target.startswith("DynamoDB_"):
                 return list(self._app(environ, start_response))
-        return self._app(environ, start_response)
+            with self._lock:
+                try:
+                    return list(self._app(environ, start_response))
+                finally:
+                    if target.split(".")[-1] not in _DYNAMODB_READS:
+                        dynamo_index.written()
 
 
-class _OneTableCopyPerTransaction:
-    """moto backs up a whole table once for every item of a transaction (100 deep copies of a large table
-    per call: minutes at 10,000 records). All backups are taken before any item applies, so within one
-    call a single copy per table serves them all. Installed as moto's ``copy`` module reference."""
+class _TransactionBacksUpItsItems:
+    """moto backs up every table a transaction touches, whole, before applying it (a deep copy of 10,000
+    records for each job's transaction), and puts the copies back if it fails. Here the backup is of the
+    items the transaction names, taken before any applies, and a failed transaction puts those back:
+    the same outcome, at the cost of the transaction's own items. Installed as moto's ``copy`` module
+    reference, which then leaves tables uncopied during a transaction."""
 
     def __init__(self) -> None:
         self._local = threading.local()
 
     def deepcopy(self, obj, memo=None):
-        cache = getattr(self._local, "cache", None)
-        if cache is None or not isinstance(obj, Table):
-            return copy.deepcopy(obj, memo)
-        if id(obj) not in cache:
-            cache[id(obj)] = copy.deepcopy(obj)
-        return cache[id(obj)]
+        if getattr(self._local, "active", False) and isinstance(obj, Table):
+            return obj
+        return copy.deepcopy(obj, memo)
+
+    @staticmethod
+    def _keys(backend, transact_items) -> list:
+        keys = []
+        for entry in transact_items:
+            op = next(iter(entry.values()))
+            table = backend.tables.get(op.get("TableName"))
+            key = op.get("Key") or op.get("Item")
+            if table is None or not key or table.hash_key_attr not in key or \
+                    (table.range_key_attr and table.range_key_attr not in key):
+                continue        # malformed: moto refuses it (nothing of it applied)
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+            keys.append((table, hash_key, range_key))
+        return keys
 
     def install(self) -> None:
-        if isinstance(moto_dynamodb.copy, _OneTableCopyPerTransaction):
+        if isinstance(moto_dynamodb.copy, _TransactionBacksUpItsItems):
             return
         original = moto_dynamodb.DynamoDBBackend.transact_write_items
         local = self._local
 
         def transact_write_items(backend, transact_items):
-            local.cache = {}
+            backup = [(table, h, r, copy.deepcopy(table.get_item(h, r)))
+                      for table, h, r in self._keys(backend, transact_items)]
+            local.active = True
             try:
                 return original(backend, transact_items)
+            except BaseException:
+                for table, h, r, item in reversed(backup):
+                    _put_back(table, h, r, item)
+                raise
             finally:
-                local.cache = None
+                local.active = False
 
         moto_dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
         moto_dynamodb.copy = self
+
+
+def _put_back(table: Table, hash_key, range_key, item) -> None:
+    if table.range_key_attr:
+        if item is None:
+            table.items[hash_key].pop(range_key, None)
+        else:
+            table.items[hash_key][range_key] = item
+    elif item is None:
+        table.items.pop(hash_key, None)
+    else:
+        table.items[hash_key] = item
 
 
 def _kms_signs_digests() -> None:
@@ -108,7 +190,8 @@ def _kms_signs_digests() -> None:
 
 class SerialDynamoDBMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
-        _OneTableCopyPerTransaction().install()
+        _TransactionBacksUpItsItems().install()
+        dynamo_index.install()
         _kms_signs_digests()
         app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
@@ -118,6 +201,8 @@ class SerialDynamoDBMotoServer(ThreadedMotoServer):
 
 def ensure_free(port: int, what: str, host: str = "127.0.0.1") -> None:
     with socket.socket() as s:
+        # As the servers themselves bind: a port left in TIME_WAIT by a killed run is free, a listening one not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -137,6 +222,20 @@ def start_moto(port: int) -> ThreadedMotoServer:
         "AWS_DEFAULT_REGION": config.region(), "AWS_REGION": config.region(),
     })
     return server
+
+
+TOKEN_SECRET_NAME = "skillcert/local/token-secret"
+
+
+def token_secret() -> str:
+    """The embedded stack's token key, kept in its Secrets Manager, so tokens outlive a restart with DATA."""
+    sm = boto3.client("secretsmanager")
+    try:
+        return sm.get_secret_value(SecretId=TOKEN_SECRET_NAME)["SecretString"]
+    except sm.exceptions.ResourceNotFoundException:
+        value = secrets.token_urlsafe(48)
+        sm.create_secret(Name=TOKEN_SECRET_NAME, SecretString=value)
+        return value
 
 
 def create_resources() -> dict:

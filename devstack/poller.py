@@ -5,16 +5,48 @@ and runs its ``@app.schedule(Rate(...))`` handlers at their rate, as EventBridge
 handler function Lambda calls with the same event shape, and deletes only the messages that succeeded: a
 message reported in ``batchItemFailures``, or every message of a batch whose handler raised, stays on the
 queue and comes back after its visibility timeout (and ends in the dead-letter queue after maxReceiveCount).
+
+With ``workers``, deliveries run as Lambda runs them: up to that many invocations at once, each in a
+process of its own that imported the app once (``import_path``, e.g. ``app:app``), so stamping uses every
+core. They reach the embedded AWS over HTTP like this process, so its serialised DynamoDB stays correct.
+Without, each delivery runs in this thread (tests that patch the worker in-process rely on that).
 """
+import importlib
 import logging
+import multiprocessing
+import os
+import signal
 import threading
 import time
 import uuid
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import boto3
 from chalice.app import Rate, ScheduledEventConfig, SQSEventConfig
 
 log = logging.getLogger("skillcert.poller")
+_worker_app = None
+
+
+def _load_app(import_path: str, parent: int) -> None:
+    """A worker process's start: the app imported once, as a Lambda container does; Ctrl-C is the parent's,
+    and the worker ends when the parent is gone (a kill -9 of ``make run`` must not leave it behind)."""
+    global _worker_app
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
+    module, _, name = import_path.partition(":")
+    _worker_app = getattr(importlib.import_module(module), name)
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _invoke(handler: str, event: dict):
+    return _worker_app.handler_map[handler](event, _Context(handler))
 
 
 class _Context:
@@ -30,15 +62,26 @@ class _Context:
 
 
 class SqsPoller(threading.Thread):
-    def __init__(self, app, wait_seconds: int = 1) -> None:
+    def __init__(self, app, wait_seconds: int = 1, workers: int = 0, import_path: str | None = None) -> None:
         super().__init__(name="sqs-poller", daemon=True)
         self._app = app
         self._wait = wait_seconds
         self._halt = threading.Event()
         self._sqs = boto3.client("sqs")
+        self._workers, self._import_path = workers, import_path
+        self._pool: ProcessPoolExecutor | None = None
+        self._slots = threading.BoundedSemaphore(max(workers, 1))
 
     def stop(self) -> None:
         self._halt.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join()
+        if self._pool is not None:      # the deliveries under way finish; their messages are deleted
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_load_app, initargs=(self._import_path, os.getpid()))
 
     def sources(self) -> list[SQSEventConfig]:
         return [s for s in self._app.event_sources if isinstance(s, SQSEventConfig)]
@@ -57,7 +100,10 @@ class SqsPoller(threading.Thread):
                 self._halt.wait(self._wait)
             for source, url in sources:
                 try:
-                    self.poll_once(source, url)
+                    if self._workers:
+                        self._poll_into_pool(source, url)
+                    else:
+                        self.poll_once(source, url)
                 except Exception:  # keep delivering; the message stays on the queue for a retry
                     log.exception("SQS delivery to %s failed", source.name)
 
@@ -72,30 +118,72 @@ class SqsPoller(threading.Thread):
 
     def poll_once(self, source: SQSEventConfig, url: str) -> int:
         """Receive one batch, run the handler, delete what succeeded. Returns the number delivered."""
-        messages = self._sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=self._wait,
-            AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+        messages = self._receive(source, url)
         if not messages:
             return 0
+        try:
+            result = self._app.handler_map[source.name](self._event(url, messages), _Context(source.name))
+        except Exception:
+            log.exception("handler %s raised; the batch will be redelivered", source.name)
+            return len(messages)
+        self._delete_succeeded(url, messages, result)
+        return len(messages)
+
+    def _poll_into_pool(self, source: SQSEventConfig, url: str) -> None:
+        """Receive a batch when a worker is free and hand it to the pool; its result deletes what succeeded."""
+        if not self._slots.acquire(timeout=max(self._wait, 0.05)):
+            return
+        try:
+            messages = self._receive(source, url)
+            if not messages:
+                self._slots.release()
+                return
+            if self._pool is None:
+                self._pool = self._new_pool()
+            future = self._pool.submit(_invoke, source.name, self._event(url, messages))
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda f: self._delivered(source, url, messages, f))
+
+    def _delivered(self, source: SQSEventConfig, url: str, messages: list, future: Future) -> None:
+        try:
+            error = None if future.cancelled() else future.exception()
+            if isinstance(error, BrokenProcessPool):      # a worker process died: start afresh, as Lambda would
+                log.error("a worker process of %s died; its batch will be redelivered", source.name)
+                broken, self._pool = self._pool, None
+                if broken is not None:
+                    broken.shutdown(wait=False)
+            elif error is not None:
+                log.error("handler %s raised; the batch will be redelivered", source.name, exc_info=error)
+            elif not future.cancelled():
+                self._delete_succeeded(url, messages, future.result())
+        except Exception:
+            log.exception("finishing a delivery to %s failed", source.name)
+        finally:
+            self._slots.release()
+
+    def _receive(self, source: SQSEventConfig, url: str) -> list:
+        return self._sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=self._wait,
+            AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+
+    def _event(self, url: str, messages: list) -> dict:
         arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        event = {"Records": [{
+        return {"Records": [{
             "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
             "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
             "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs", "eventSourceARN": arn,
             "awsRegion": self._sqs.meta.region_name,
         } for m in messages]}
-        try:
-            result = self._app.handler_map[source.name](event, _Context(source.name))
-        except Exception:
-            log.exception("handler %s raised; the batch will be redelivered", source.name)
-            return len(messages)
+
+    def _delete_succeeded(self, url: str, messages: list, result) -> None:
         failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])} \
             if isinstance(result, dict) else set()
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
             self._sqs.delete_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
-        return len(messages)
 
 
 def _seconds(rate: Rate) -> int:

@@ -3,7 +3,9 @@
 Chalice's own local server (``LocalDevServer``) runs the app as API Gateway and Lambda would, including the
 token authorizer; this handler only strips the ``/api`` stage prefix, serves static files, and shapes the
 gateway's own refusals (no token, bad token, unknown route) like every other API error — the same bodies
-the deployment configures as API Gateway gateway responses.
+the deployment configures as API Gateway gateway responses. Like the gateway, it refuses a body over 10 MB
+by its ``Content-Length`` before reading it, drops a connection that stalls, and hands the app the caller's
+own address.
 """
 import json
 import mimetypes
@@ -19,15 +21,29 @@ from chalicelib.api.http import TokenRejected
 API_PREFIX = "/api"
 _UNAUTHENTICATED = error_body("unauthenticated", "未登录或登录已过期，请重新登录")
 _NO_ROUTE = error_body("not_found", "接口不存在")
+MAX_BODY = 10 * 1024 * 1024     # API Gateway's payload limit
+_TOO_LARGE = error_body("body_too_large", "请求内容过大：上限为10MB")
+_BAD_LENGTH = error_body("invalid_content_length", "请求头 Content-Length 无效")
+# The header CloudFront sets (and overwrites) on AWS; here nothing sets it, so a caller cannot either.
+VIEWER_ADDRESS = "CloudFront-Viewer-Address"
 
 
 class SkillCertRequestHandler(ChaliceRequestHandler):
     static_root: Path
+    timeout = 20    # seconds a connection may stall (headers, body, keep-alive) before it is dropped
 
     def _generic_handle(self) -> None:
         path = urlsplit(self.path).path
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            self.close_connection = True        # the body stays unread
+            return self._send_json(413, _TOO_LARGE) if length.isdigit() else self._send_json(400, _BAD_LENGTH)
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             self.path = self.path[len(API_PREFIX):] or "/"
+            del self.headers[VIEWER_ADDRESS]
+            # Chalice's gateway reports 127.0.0.1 for everyone; the event carries who called (it is this
+            # connection's own gateway, so the attribute is per caller).
+            self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
             try:
                 super()._generic_handle()
             except TokenRejected:
@@ -53,6 +69,8 @@ class SkillCertRequestHandler(ChaliceRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 

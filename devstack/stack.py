@@ -52,19 +52,32 @@ class Stack:
         self._stoppers.clear()
 
 
-def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.0.0.1") -> Stack:
+def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.0.0.1",
+          data: Path | None = None, workers: int = 0) -> Stack:
     """The UI and API listen on ``host`` (127.0.0.1 unless asked: ``0.0.0.0`` lets a phone on the same
     network open the QR codes, which then carry this machine's network address); moto stays on 127.0.0.1.
     With ``moto_port=None`` no moto is started and the standard ``AWS_ENDPOINT_URL`` settings decide where
-    AWS is (LocalStack, say). Returns once the API listens."""
-    os.environ.setdefault("SKILLCERT_TOKEN_SECRET", secrets.token_urlsafe(48))
+    AWS is (LocalStack, say). With ``data``, moto's state is restored from that directory and saved there
+    (devstack/snapshot.py); without it, everything is gone when the stack stops. ``workers`` processes
+    run the SQS handlers, as concurrent Lambda invocations would (0: in this process). Returns once the API
+    listens."""
+    if data is not None and moto_port is None:
+        raise SystemExit("DATA keeps the embedded AWS's state: it has no meaning with SKILLCERT_EXTERNAL_AWS")
     os.environ.setdefault("SKILLCERT_PUBLIC_URL", f"http://{lan_address() if host == '0.0.0.0' else host}:{port}")
     from . import aws
     aws.ensure_free(port, "UI and API", host)
     stoppers = []
     if moto_port is not None:
+        if data is not None:
+            from . import snapshot
+            snapshot.restore(data)
         stoppers.append(aws.start_moto(moto_port).stop)
     try:
+        if data is not None:
+            snapshots = snapshot.Snapshots(data, aws.REQUESTS.held)
+            snapshots.start()
+            stoppers.append(snapshots.stop)
+        os.environ.setdefault("SKILLCERT_TOKEN_SECRET", aws.token_secret() if data else secrets.token_urlsafe(48))
         resources = aws.create_resources()
         loaded = None
         if demo:
@@ -78,7 +91,7 @@ def start(port: int, moto_port: int | None, demo: bool = True, host: str = "127.
         thread = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
         thread.start()
         stoppers.append(lambda: (server.server.shutdown(), server.server.server_close()))
-        poller = SqsPoller(app)
+        poller = SqsPoller(app, workers=workers, import_path="app:app")
         poller.start()
         stoppers.append(lambda: (poller.stop(), poller.join(5)))
     except BaseException:

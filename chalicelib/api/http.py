@@ -98,7 +98,13 @@ def principal_of(request) -> Principal:
 
 
 def client_ip(request, default: str = "unknown") -> str:
-    """The caller's address as API Gateway saw it (evidence of a signature, the key of a rate limit)."""
+    """The caller's address (evidence of a signature, the key of a rate limit). Behind CloudFront, API
+    Gateway's ``sourceIp`` is a CloudFront edge shared by many callers, so the viewer's address comes from
+    ``CloudFront-Viewer-Address`` ("ip:port"), which CloudFront sets and overwrites; never from
+    ``X-Forwarded-For``, whose first entries the caller writes. The local front removes that header."""
+    viewer = (request.headers or {}).get("cloudfront-viewer-address", "")
+    if viewer.rpartition(":")[0]:
+        return viewer.rpartition(":")[0].strip("[]")
     return ((request.context or {}).get("identity") or {}).get("sourceIp") or default
 
 

@@ -1,0 +1,107 @@
+"""The embedded stack's own figures (issue 15): how much of the machine the local pipeline uses, and how a
+list page's time grows with the table.
+
+- ``pipeline_efficiency``: (1,000 ÷ (cores × sealed certificates per second on one core)) ÷ the wall time of
+  issuing 1,000 electronic certificates end to end, the poller running one worker process per core.
+- ``list_page_scale_ratio``: the records list page (page 1 × 20, all nine counts) of a TEO with 10,000
+  records over the same page of the demo's TEO, on the same embedded AWS.
+"""
+import os
+import statistics
+import time
+
+from bench.signoff import _records
+from devstack import aws
+
+
+def _median_seconds(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _list_page_ratio() -> tuple[list[str], float]:
+    from chalicelib.domain.access import Principal, Role
+    from chalicelib.domain.filters import RecordFilter
+    from chalicelib.services import records
+    from chalicelib.store import records as store
+    from devstack import demo
+
+    demo.load()       # its stamping jobs stay queued: no poller runs now
+
+    def page(teo: str):
+        return lambda: records.list_records(Principal("bench", Role.TEO, org_id=teo), RecordFilter(), 1, 20)
+
+    small = _median_seconds(page(demo.TEO))
+    store.bulk_load(_records(10_000, "bench-big", ["s1", "s2", "s3", "s4"]))
+    first = _median_seconds(page("bench-big"), runs=1)        # the first after the writes rebuilds the index
+    big = _median_seconds(page("bench-big"))
+    return [f"list page 1 × 20 with all nine counts: {small * 1000:.0f} ms over the demo's records, "
+            f"{big * 1000:.0f} ms over 10,000 ({first * 1000:.0f} ms right after loading them); "
+            f"ratio {big / small:.1f}   (aim ≤ 3)"], big / small
+
+
+def _sealed_per_second(images: dict) -> float:
+    from bench.issuance import FIELDS
+    from chalicelib import sealing
+    from chalicelib.render import certificate
+    serial = sealing.issue_seal("bench-rate", "基准机构")["serial"]
+
+    def sealed():
+        sealing.sign(certificate.render("default", "electronic", FIELDS, images), "bench-rate", serial)
+
+    sealed()                                               # fonts and keys load once
+    return 100 / _median_seconds(lambda: [sealed() for _ in range(100)], runs=1)
+
+
+def _pipeline(cores: int) -> tuple[list[str], float]:
+    from app import app
+    from chalicelib import sealing
+    from chalicelib.domain.access import Principal, Role
+    from chalicelib.render import seal
+    from chalicelib.services import issuance, seals
+    from chalicelib.store import masterdata
+    from chalicelib.store import records as store
+    from devstack.poller import SqsPoller
+
+    images = {"seal": seal.official_seal("基准机构"), "teo_stamp": seal.name_stamp("张明", "rect"),
+              "site_stamp": seal.name_stamp("王芳", "square")}
+    rate = _sealed_per_second(images)
+    masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
+    masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
+    serial = sealing.issue_seal("bench-teo", "基准机构")["serial"]
+    seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
+    seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
+    seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
+    batch = [{**r, "status": "READY", "signed": True} for r in _records(1000, "bench-teo", ["s1"])]
+    store.bulk_load(batch)
+    poller = SqsPoller(app, workers=cores, import_path="app:app")
+    poller.start()
+    try:
+        started = time.perf_counter()
+        issued = issuance.issue(Principal("bench", Role.TEO, org_id="bench-teo"), [r["id"] for r in batch], None,
+                                "electronic")["applied"]
+        while sum(b.get("ISSUED", 0) for b in store.counters("teo", "bench-teo")) < len(issued):
+            time.sleep(0.2)
+        wall = time.perf_counter() - started
+    finally:
+        poller.stop()
+    ideal = len(issued) / (cores * rate)
+    return [f"issue 1,000 electronic certificates with {cores} worker processes: {wall:.1f} s end to end; "
+            f"sealing alone {rate:.0f}/s on one core, so {ideal:.1f} s on {cores} cores; "
+            f"pipeline efficiency {ideal / wall:.2f}   (aim ≥ 0.5)"], ideal / wall
+
+
+def run() -> tuple[list[str], dict]:
+    aws.start_moto(aws.free_port())
+    aws.create_resources()
+    cores = os.cpu_count() or 1
+    # The pipeline first: moto backs a whole table up for each transaction, so 10,000 more records would
+    # slow every job's transaction.
+    pipeline_lines, efficiency = _pipeline(cores)
+    page_lines, ratio = _list_page_ratio()
+    return page_lines + pipeline_lines, {"list_page_scale_ratio": round(ratio, 2),
+                                         "pipeline_efficiency": round(efficiency, 2)}
