@@ -50,7 +50,7 @@ test: install lint system-tools
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --config .importlinter
+	$(VENV)/bin/lint-imports .importlinter
 
 test-unit: install
 	$(PY) -m pytest tests/unit

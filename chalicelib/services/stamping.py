@@ -21,6 +21,7 @@ from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
 from ..store import masterdata as master
 from ..store import records as store
+from ..store import statuslist
 from . import evidence, photos
 
 sealing = lazy.module("chalicelib.sealing")
@@ -75,9 +76,10 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
     lookup = _lookup(todo)
     made: list[store.Issued] = []
     failed: list[tuple[dict, str]] = []
+    bits = _status_bits(todo)
     for rec in todo:
         try:
-            made.append(_make(rec, *numbers[rec["id"]], lookup=lookup))
+            made.append(_make(rec, *numbers[rec["id"]], lookup=lookup, status_index=bits.get(rec["id"])))
         except Unstampable as exc:
             failed.append((rec, str(exc)))
         except Exception as exc:
@@ -135,34 +137,44 @@ def _fail(failed: list[tuple[dict, str]]) -> bool:
     return not busy
 
 
-class _NumberBlocks:
-    """Certificate numbers come from the year's sequence a block at a time: one write per block, not one
-    per message. Numbers stay unique; a process that ends leaves the rest of its block unused (a gap in the
-    sequence, never a number given twice)."""
+class _SequenceBlocks:
+    """Certificate numbers and status-list bits come from their sequences a block at a time: one write
+    per block, not one per message. Values stay unique; a process that ends leaves the rest of its blocks
+    unused (a gap in the sequence, never a value given twice)."""
 
     SIZE = 100
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._free: dict[int, list[int]] = {}
+        self._free: dict[str, list[int]] = {}
 
-    def take(self, year: int, count: int) -> list[int]:
+    def take(self, sequence: str, count: int) -> list[int]:
         with self._lock:
-            free = self._free.setdefault(year, [])
+            free = self._free.setdefault(sequence, [])
             if len(free) < count:
-                free += store.allocate(f"CERTNO#{year}", max(self.SIZE, count - len(free)))
-            taken, self._free[year] = free[:count], free[count:]
+                free += store.allocate(sequence, max(self.SIZE, count - len(free)))
+            taken, self._free[sequence] = free[:count], free[count:]
             return taken
 
 
-_NUMBERS = _NumberBlocks()
+_BLOCKS = _SequenceBlocks()
+
+
+def _status_bits(todo: list[dict]) -> dict[str, int]:
+    """A credential revocation bit for each certificate issued for the first time; never reused."""
+    fresh = [r["id"] for r in todo if r.get("status_index") is None]
+    if not fresh:
+        return {}
+    indexes = [value - 1 for value in _BLOCKS.take(statuslist.SEQUENCE, len(fresh))]
+    statuslist.ensure_lists(indexes)
+    return dict(zip(fresh, indexes, strict=True))
 
 
 def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
     """(number, verification code, award date, new?) per record: kept from the first issue, or new."""
     today = dt.datetime.now(BEIJING).date()     # the award date people read, not the server's UTC date
     fresh = [r for r in todo if not r.get("cert_no")]
-    sequence = iter(_NUMBERS.take(today.year, len(fresh)) if fresh else ())
+    sequence = iter(_BLOCKS.take(f"CERTNO#{today.year}", len(fresh)) if fresh else ())
     out = {}
     for rec in todo:
         if rec.get("cert_no"):
@@ -254,7 +266,8 @@ def print_preview(rec: dict) -> bytes:
                    int(rec.get("pdf_version") or 1), lookup, preview=True)
 
 
-def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup) -> store.Issued:
+def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup,
+          status_index: int | None = None) -> store.Issued:
     method = rec.get("method") or "electronic"
     version = int(rec.get("pdf_version") or 0) + 1
     # The sign-offs that counted: sealed into electronic certificates (paper ones show them on verification).
@@ -273,4 +286,4 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"
     files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
     return store.Issued(rec, key, digest, cert_no, code, award_date, new_number,
-                        {**SYSTEM, "action": Action.STAMPED.value, "at": store.now_iso()})
+                        {**SYSTEM, "action": Action.STAMPED.value, "at": store.now_iso()}, status_index)

@@ -6,6 +6,7 @@ status and version), its audit event, and the counter deltas of its tab. See doc
 import hashlib
 import json
 import re
+import secrets
 import uuid
 from collections import Counter as Tally
 from dataclasses import dataclass, field
@@ -276,6 +277,7 @@ class Issued:
     award_date: str
     new_number: bool
     event: dict
+    status_index: int | None = None     # the credential's revocation bit, given at the first issue
 
 
 def allocate(sequence: str, count: int) -> range:
@@ -305,7 +307,10 @@ def finish(issued: list[Issued], failed: list[Change]) -> tuple[list[str], list[
                   [Record.cert_no.set(it.cert_no), Record.verification_code.set(it.verification_code),
                    Record.award_date.set(it.award_date), Record.issued_at.set(at),
                    Record.pdf_version.set(version), Record.pdf_key.set(it.pdf_key),
-                   Record.pdf_sha256.set(it.sha256), Record.reason.remove()], it.event, deltas)
+                   Record.pdf_sha256.set(it.sha256), Record.reason.remove(),
+                   *([Record.status_index.set(it.status_index), Record.credential_salt.set(secrets.token_hex(16))]
+                     if it.status_index is not None and rec.get("status_index") is None else [])],
+                  it.event, deltas)
             tx.put(rec["id"], PdfVersion(f"REC#{rec['id']}", f"PDF#{version:04d}", record_id=rec["id"],
                                          version=version, key=it.pdf_key, sha256=it.sha256,
                                          method=rec.get("method") or "electronic", created_at=at))

@@ -1,6 +1,7 @@
-"""Credential revocation bits (W3C Bitstring Status List): each certificate gets one index when its first
-credential is made, from a sequence, so an index is never given twice; index n is bit n % SIZE of list
-n // SIZE + 1. Revoking the certificate sets its bit."""
+"""Credential revocation bits (W3C Bitstring Status List): each certificate gets one index at its first
+issue (the stamping worker takes them from a sequence a block at a time; a certificate issued before
+that gets one when its first credential is made), so an index is never given twice; index n is bit
+n % SIZE of list n // SIZE + 1. Revoking the certificate sets its bit."""
 import secrets
 
 from .models import Record, StatusList
@@ -14,17 +15,29 @@ def locate(index: int) -> tuple[str, int]:
     return str(index // SIZE + 1), index % SIZE
 
 
+SEQUENCE = "STATUSLIST"       # indexes are its values less one
+_EXISTING: set[str] = set()    # lists this process made sure of
+
+
+def ensure_lists(indexes) -> None:
+    """The lists holding these indexes exist (so their status list credential can be served), written
+    once per list and process."""
+    for list_id in {locate(i)[0] for i in indexes} - _EXISTING:
+        StatusList(f"STATUSLIST#{list_id}", "STATUSLIST").update(
+            actions=[StatusList.type.set(StatusList), StatusList.revision.add(0)], add_version_condition=False)
+        _EXISTING.add(list_id)
+
+
 def assign(rec: dict) -> dict:
     """The record with its ``status_index`` and ``credential_salt``, given now if it had none."""
     if rec.get("status_index") is not None:
         return rec
-    index = next(iter(allocate("STATUSLIST", 1))) - 1
+    index = next(iter(allocate(SEQUENCE, 1))) - 1
     item = Record(f"REC#{rec['id']}", "REC")
     conditional(lambda: item.update(
         actions=[Record.status_index.set(index), Record.credential_salt.set(secrets.token_hex(16))],
         condition=Record.status_index.does_not_exist(), add_version_condition=False))
-    StatusList(f"STATUSLIST#{locate(index)[0]}", "STATUSLIST").update(
-        actions=[StatusList.type.set(StatusList), StatusList.revision.add(0)], add_version_condition=False)
+    ensure_lists([index])
     rec = get(rec["id"])
     if rec.get("revoked"):
         set_bit(int(rec["status_index"]))

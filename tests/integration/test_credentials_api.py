@@ -109,3 +109,17 @@ def test_a_reissue_makes_a_new_credential_version_and_the_old_one_superseded(api
     assert old_vc["credentialStatus"] == new_vc["credentialStatus"]        # the bit belongs to the certificate
     assert api.post("/verify/credential", json={"jwt": old["credential"]}).json()["result"] == "superseded"
     assert api.post("/verify/credential", json={"jwt": new["credential"]}).json()["result"] == "genuine"
+
+
+def test_a_status_bit_is_assigned_at_first_issue_never_reused_and_kept_by_a_reissue(api):
+    from chalicelib.store import records
+    first, second = issued(api), issued(api)
+    bits = [records.get(rid).get("status_index") for rid in (first, second)]
+    assert None not in bits and bits[0] != bits[1]              # before any credential was asked for
+    assert api.post("/records/reissue", as_="teo", json={"record_ids": [first]}).json()["applied"] == [first]
+    issue(api, [first])
+    assert wait_for(api, [first], {"ISSUED", "STAMP_FAILED"}) == {first: "ISSUED"}
+    assert records.get(first)["status_index"] == bits[0]
+    token = api.get(f"/records/{first}/credential", as_="teo").json()["credential"]
+    assert int(_verified(api, token)["credentialStatus"]["statusListIndex"]) == bits[0]
+    assert not _bit(api, _verified(api, token)["credentialStatus"])
