@@ -2,9 +2,11 @@
 sends ISSUED or STAMP_FAILED records back to READY."""
 from .. import queue
 from ..domain.access import Principal, Role
+from ..domain.errors import Conflict
 from ..domain.workflow import Action, Status, next_status, sources
+from ..store import masterdata as master
 from ..store import records as store
-from . import records
+from . import records, stamping
 
 MAX_BATCH = 5000
 
@@ -19,6 +21,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    refuse_unstampable(chosen, method)
     event = records.event(principal, Action.ISSUE, reason=None)
     applied, more = _apply(chosen, Action.ISSUE, event, {"method": method})
     skipped += more
@@ -35,6 +38,34 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
         applied = [rid for rid in applied if rid not in lost]
         skipped += [{"id": rid, "reason": "任务排队失败，已转为盖章失败，请重新发放"} for rid in lost]
     return {"applied": applied, "skipped": skipped, "method": method}
+
+
+def missing(chosen: list[dict], method: str) -> list[str]:
+    """What the TEO or a site must supply before these records can be stamped by ``method`` (the e-seal,
+    a stamp of which organisation): each missing thing once, in the order first met."""
+    found: dict[str, None] = {}
+    for teo_id, site_id, cert_id in dict.fromkeys((r["teo_id"], r["site_id"], r["certificate_id"]) for r in chosen):
+        teo = master.get("orgs", id=teo_id) or {"name": teo_id}
+        site = master.get("colleges", id=site_id) or {"name": site_id}
+        template = (master.get("certificates", id=cert_id) or {}).get("template") or "default"
+        found.update(dict.fromkeys(stamping.missing(teo, site, template, method)))
+    return list(found)
+
+
+def refuse_unstampable(chosen: list[dict], method: str) -> None:
+    """Refuse up front what the worker could only fail: nothing is queued while anything is missing."""
+    problems = missing(chosen, method)
+    if problems:
+        raise Conflict("无法发放：" + "；".join(problems), code="issue_prerequisites_missing",
+                       details={"missing": problems})
+
+
+def check(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
+    """What issuing these records by ``method`` would lack (the 发放 dialog warns before confirming)."""
+    principal.require(Role.TEO)
+    ready = [s.value for s in sources(Action.ISSUE)]
+    chosen, _ = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    return {"missing": missing(chosen, method)}
 
 
 def _fail_unqueued(principal: Principal, jobs: list[dict]) -> None:

@@ -101,9 +101,12 @@ def test_a_revoked_certificate_verifies_as_revoked(api):
 
 
 def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
-    # 中科信培 (the demo's teo2) has no e-seal: its issued records failed with that reason.
-    failed = api.get("/records?status=STAMP_FAILED", as_="teo2").json()["items"]
-    assert failed and "尚未取得电子公章" in failed[0]["reason"]
+    # 中科信培 (the demo's teo2) has no e-seal: issuing electronically is refused with that reason.
+    waiting = api.get("/records?status=READY", as_="teo2").json()["items"][:3]
+    ids = [r["id"] for r in waiting]
+    refused = assert_error(api.post("/records/issue", as_="teo2", json={"record_ids": ids, "method": "electronic"}),
+                           409, "issue_prerequisites_missing")
+    assert "尚未取得电子公章" in refused["message"]
     bad = {"legal_representative": "李华", "contact_name": "李华", "contact_phone": "12345"}
     assert_error(api.post("/orgs/zkxp/seal-application", as_="teo2", json=bad), 400)
     assert_error(api.post("/orgs/zkxp/seal-application", as_="teo", json={**bad, "contact_phone": "13911112222"}),
@@ -125,8 +128,6 @@ def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
     approved = api.post(f"/admin/seal-applications/{again['id']}/decision", as_="admin", json={"decision": "approve"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert api.get("/orgs/zkxp/seal-application", as_="teo2").json()["seal_status"] == "active"
-    ids = [r["id"] for r in failed]
-    assert sorted(api.post("/records/reissue", as_="teo2", json={"record_ids": ids}).json()["applied"]) == sorted(ids)
     r = api.post("/records/issue", as_="teo2", json={"record_ids": ids, "method": "electronic"})
     assert r.status_code == 202
     assert wait_for(api, ids, {"ISSUED", "STAMP_FAILED"}, as_="teo2") == {i: "ISSUED" for i in ids}
@@ -135,7 +136,7 @@ def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
     assert status.bottom_line and status.signing_cert.subject.native["organization_name"] == "中科信培教育科技"
 
 
-def test_a_withdrawn_seal_stops_electronic_stamping_with_that_reason(api):
+def test_a_withdrawn_seal_stops_electronic_issuance_with_that_reason(api):
     from chalicelib.store import masterdata
     org = masterdata.get("orgs", id="zwl")
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
@@ -143,9 +144,9 @@ def test_a_withdrawn_seal_stops_electronic_stamping_with_that_reason(api):
     assert_error(api.post("/admin/orgs/zwl/seal/revoke", as_="teo", json={"reason": "密钥遗失"}), 403)
     assert api.post("/admin/orgs/zwl/seal/revoke", as_="admin", json={"reason": "密钥遗失"}).status_code == 200
     try:
-        issue(api, [rid])
-        assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
-        assert "吊销" in api.get(f"/records/{rid}", as_="teo").json()["reason"]
+        body = {"record_ids": [rid], "method": "electronic"}
+        refused = assert_error(api.post("/records/issue", as_="teo", json=body), 409, "issue_prerequisites_missing")
+        assert "吊销" in refused["message"] and api.get(f"/records/{rid}", as_="teo").json()["status"] == "READY"
     finally:
         masterdata.put("orgs", org)          # the other tests' TEO keeps its seal
 

@@ -62,6 +62,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/signing-sessions/{session_id}"): (None, allow(200, ZWL, otherwise=404)),
     ("POST", "/signing-sessions/{session_id}/complete"): ({}, allow(400, SIGNERS)),
     ("POST", "/records/issue"): ({}, allow(400, ("teo", "teo2"))),
+    ("POST", "/records/issue/check"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/reissue"): ({}, allow(400, ("teo", "teo2"))),
     ("GET", "/records/{record_id}/certificate"): (None, allow(200, ZWL + NCUT + ("student",), _404=OUTSIDERS)),
     ("POST", "/downloads"): ({}, allow(400, ORG_USERS)),
