@@ -49,6 +49,16 @@ def test_teo_uploads_a_stamp_and_a_wrong_one_is_refused(ui_factory, tmp_path):
     teo.shot("14-org-teo")
 
 
+def test_a_contact_change_saves_without_the_stamp_agreement(ui_factory):
+    page = ui_factory("college", "/org/college").page
+    page.locator("[data-test=org-edit]").first.click()
+    dialog = page.locator("[data-test=org-edit-dialog]")
+    dialog.locator("[data-test=contact-email]").fill("office2@bjtu.example.cn")
+    dialog.locator("[data-test=stamp-save]").click()                   # no stamp chosen, the letter unticked
+    expect(page.get_by_text("保存成功", exact=True)).to_be_visible()
+    expect(page.locator("[data-test=org-table]")).to_contain_text("office2@bjtu.example.cn")
+
+
 def test_a_college_exports_its_information(ui_factory):
     page = ui_factory("college", "/org/college").page
     with page.expect_download() as download:
