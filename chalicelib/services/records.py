@@ -44,7 +44,7 @@ class Candidates:
     not_issuable: list[dict]    # {candidate, result, reasons}
 
 
-def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, str | None, str | None]:
+def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, list[str], str | None]:
     principal.require(Role.TEO)
     cert = master.get("certificates", id=body["certificate_id"])
     if not cert or cert["org_id"] != principal.org_id:
@@ -54,19 +54,21 @@ def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dic
         raise NotFound("考试计划不存在或不属于该证书", code="plan_not_found")
     if int(plan["exam_year"]) != int(body["exam_year"]):
         raise InvalidInput(f"考试计划“{plan['name']}”不属于{body['exam_year']}年度", code="plan_year_mismatch")
-    level = body.get("level") or None
-    if level and level not in plan["levels"]:
-        raise InvalidInput(f"考试计划“{plan['name']}”没有{level}", code="plan_level_mismatch")
+    levels = body.get("levels") or ([body["level"]] if body.get("level") else [])    # none: every level
+    for level in levels:
+        if level not in plan["levels"]:
+            raise InvalidInput(f"考试计划“{plan['name']}”没有{level}", code="plan_level_mismatch")
     college = body.get("college_id") or None
     if college and college not in plan["site_ids"]:
         raise InvalidInput("该试点院校不是此考试计划的考核站点", code="plan_site_mismatch")
     org = master.get("orgs", id=principal.org_id)
-    return cert, plan, org, level, college
+    return cert, plan, org, levels, college
 
 
 def _candidates(principal: Principal, body: dict) -> Candidates:
-    cert, plan, org, level, college = _generation_scope(principal, body)
-    results = [r for r in master.results_of_plan(plan["id"], level) if not college or r["site_id"] == college]
+    cert, plan, org, levels, college = _generation_scope(principal, body)
+    results = [r for r in master.results_of_plan(plan["id"], levels[0] if len(levels) == 1 else None)
+               if (not college or r["site_id"] == college) and (not levels or r["level"] in levels)]
     people = {c["candidate_no"]: c for c in master.get_many(
         "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in results}])}
     sites = {c["id"]: c for c in master.get_many("colleges", [{"id": i} for i in plan["site_ids"]])}
@@ -101,14 +103,24 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
     return Candidates(issuable, not_issuable)
 
 
+def _not_issuable_split(found: Candidates) -> dict:
+    """The not-issuable counted apart: failed the exam (未通过考核), or passed with incomplete information."""
+    failed = sum(1 for n in found.not_issuable if not n["result"]["passed"])
+    return {"not_issuable": len(found.not_issuable), "failed": failed, "incomplete": len(found.not_issuable) - failed}
+
+
+def _apart(split: dict) -> str:
+    return "".join(part for part in (f"，{split['incomplete']}人信息不完善" if split["incomplete"] else "",
+                                     f"，{split['failed']}人未通过考核" if split["failed"] else ""))
+
+
 def preview(principal: Principal, body: dict) -> dict:
     found = _candidates(principal, body)
     existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
     total = len(found.issuable) + len(found.not_issuable)
-    return {"total": total, "issuable": len(found.issuable), "not_issuable": len(found.not_issuable),
-            "existing": len(existing),
-            "summary": f"共{total}人，可发证{len(found.issuable)}人，"
-                       f"{len(found.not_issuable)}人由于信息不完善不允许发证"}
+    split = _not_issuable_split(found)
+    return {"total": total, "issuable": len(found.issuable), **split, "existing": len(existing),
+            "summary": f"共{total}人，可发证{len(found.issuable)}人{_apart(split)}"}
 
 
 LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]
@@ -141,8 +153,10 @@ def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
     created, existing = store.create(found.issuable, event(principal, "generate"))
-    return {"created": len(created), "existing": len(existing), "not_issuable": len(found.not_issuable),
-            "created_ids": created}
+    split = _not_issuable_split(found)
+    return {"created": len(created), "existing": len(existing), **split, "created_ids": created,
+            "summary": f"已生成{len(created)}条待发证记录" + (f"，{len(existing)}人已有发证记录" if existing else "")
+                       + _apart(split)}
 
 
 def delete(principal: Principal, rec_id: str) -> dict:

@@ -1,4 +1,6 @@
 """The manual's sections 3.1–3.5 by clicking: generate, both sign-offs on the phone page, reject and re-sign."""
+import re
+
 from playwright.sync_api import expect
 
 from .flows import (
@@ -13,6 +15,27 @@ from .flows import (
     tick,
     tick_all,
 )
+
+
+def test_the_generate_dialog_counts_failed_candidates_apart_and_levels_are_checkboxes(ui_factory):
+    page = ui_factory("teo", "/certificates").page
+    page.locator("[data-test=toolbar-generate]").click()
+    dialog = page.locator("[data-test=generate-dialog]")
+    dialog.locator("[data-test=gen-plan]").click()
+    page.get_by_role("option", name="0907测试勿动").click()
+    summary = dialog.locator("[data-test=gen-summary]")
+    expect(summary).to_contain_text("未通过考核")
+    every = summary.inner_text()
+    total, issuable, incomplete, failed = (int(n) for n in re.findall(
+        r"共(\d+)人，可发证(\d+)人，(\d+)人信息不完善，(\d+)人未通过考核", every)[0])
+    assert total == issuable + incomplete + failed, every
+    levels = dialog.locator("[data-test=gen-levels] .el-checkbox")
+    expect(levels).to_have_count(3)                                 # 初级 中级 高级, several may be ticked
+    levels.nth(0).click()
+    levels.nth(1).click()
+    expect(summary).not_to_have_text(every)
+    some = int(re.search(r"共(\d+)人", summary.inner_text()).group(1))
+    assert 0 < some < total
 
 
 def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
@@ -37,8 +60,9 @@ def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
     sent = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and r.url.endswith("/api/records/generate")
             else None)
+    expect(dialog.locator("[data-test=gen-confirm]")).to_have_text("确认生成发证记录")
     dialog.locator("[data-test=gen-confirm]").dblclick()          # a double click still generates once
-    expect(page.get_by_text(f"已生成 {issuable} 条待发证记录")).to_be_visible()
+    expect(page.get_by_text(f"已生成{issuable}条待发证记录")).to_be_visible()
     assert len(sent) == 1
     expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending + issuable))
 

@@ -146,6 +146,30 @@ def test_not_issuable_reasons_cover_incomplete_information(api):
         assert why in reasons
 
 
+def test_candidates_who_failed_are_counted_apart_from_incomplete_information(api):
+    plan = fresh_plan(api, per_site=3, failed=2)
+    preview = api.post("/records/generate/preview", as_="teo", json=plan["body"]).json()
+    assert (preview["failed"], preview["incomplete"]) == (2, 0)
+    assert preview["summary"] == "共8人，可发证6人，2人未通过考核"
+    assert api.post("/records/generate/preview", as_="teo",
+                    json={**plan["body"], "levels": ["中级"]}).json()["summary"] == preview["summary"]
+    assert_error(api.post("/records/generate/preview", as_="teo", json={**plan["body"], "levels": ["初级", "中级"]}),
+                 400, "plan_level_mismatch")
+    # Each count matches the reasons of the 不可发证名单 (failed: 考证结果 未通过).
+    for plan_id in ("p0907", "p2109", "psl"):
+        body = {"exam_year": 2021, "plan_id": plan_id, "certificate_id": "xxhyy"}
+        preview = api.post("/records/generate/preview", as_="teo", json=body).json()
+        r = api.post("/records/generate/lists", as_="teo", json={**body, "kind": "not_issuable"}).json()
+        rows = list(load_workbook(io.BytesIO(requests.get(r["url"], timeout=10).content)).active.iter_rows(
+            values_only=True))[1:]
+        assert preview["failed"] == sum(row[7] == "未通过" for row in rows)
+        assert preview["incomplete"] == sum(row[7] == "已通过" for row in rows)
+        assert preview["total"] == preview["issuable"] + preview["failed"] + preview["incomplete"]
+        assert f"{preview['incomplete']}人信息不完善" in preview["summary"] or not preview["incomplete"]
+    generated = api.post("/records/generate", as_="teo", json=plan["body"]).json()
+    assert generated["failed"] == 2 and generated["summary"] == "已生成6条待发证记录，2人未通过考核"
+
+
 def test_delete_rules(api):
     plan = fresh_plan(api, per_site=3, sites=("bjtu",))
     a, b, c = generate(api, plan)
