@@ -38,6 +38,9 @@ def load(principal: Principal, rec_id: str) -> dict:
 
 # ---- generate (F3) -----------------------------------------------------------------------------------
 
+SITE_DISABLED = "考核站点已停用"
+
+
 @dataclass
 class Candidates:
     issuable: list[dict]        # records to create
@@ -80,6 +83,8 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
         reasons = []
         if not res["passed"]:
             reasons.append("考试未通过")
+        if sites.get(res["site_id"], {}).get("status") == "disabled":
+            reasons.append(SITE_DISABLED)
         if person is None:
             reasons.append("考生信息不存在")
         else:
@@ -104,14 +109,17 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
 
 
 def _not_issuable_split(found: Candidates) -> dict:
-    """The not-issuable counted apart: failed the exam (未通过考核), or passed with incomplete information."""
+    """The not-issuable counted apart, each once: failed the exam (未通过考核), else examined at a disabled
+    site (考核站点已停用), else passed with incomplete information."""
     failed = sum(1 for n in found.not_issuable if not n["result"]["passed"])
-    return {"not_issuable": len(found.not_issuable), "failed": failed, "incomplete": len(found.not_issuable) - failed}
+    disabled = sum(1 for n in found.not_issuable if n["result"]["passed"] and SITE_DISABLED in n["reasons"])
+    return {"not_issuable": len(found.not_issuable), "failed": failed, "site_disabled": disabled,
+            "incomplete": len(found.not_issuable) - failed - disabled}
 
 
 def _apart(split: dict) -> str:
-    return "".join(part for part in (f"，{split['incomplete']}人信息不完善" if split["incomplete"] else "",
-                                     f"，{split['failed']}人未通过考核" if split["failed"] else ""))
+    parts = (("incomplete", "人信息不完善"), ("failed", "人未通过考核"), ("site_disabled", "人考核站点已停用"))
+    return "".join(f"，{split[key]}{words}" for key, words in parts if split[key])
 
 
 def preview(principal: Principal, body: dict) -> dict:

@@ -113,6 +113,7 @@ class College(Entity, _Contact, discriminator="College"):
     """A pilot college, which is also an assessment site. pk COLLEGE#id."""
     id = UnicodeAttribute()
     name = UnicodeAttribute()
+    status = UnicodeAttribute(null=True)      # 院校状态: disabled, or absent (enabled); changes audited in the pk
 
 
 class CertificateType(Entity, discriminator="CertificateType"):
@@ -220,7 +221,8 @@ class Record(Entity, discriminator="Record"):
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
-    """One transition of one record. pk REC#id, sk EVT#time#n: read with the record in one query, in order."""
+    """One transition of one record. pk REC#id, sk EVT#time#n: read with the record in one query, in order.
+    A college's 启用/停用 is kept the same way under pk COLLEGE#id (``record_id`` then names the college)."""
     record_id = UnicodeAttribute()
     at = UnicodeAttribute()
     actor = UnicodeAttribute()

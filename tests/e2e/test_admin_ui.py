@@ -59,6 +59,39 @@ def test_a_contact_change_saves_without_the_stamp_agreement(ui_factory):
     expect(page.locator("[data-test=org-table]")).to_contain_text("office2@bjtu.example.cn")
 
 
+def test_admin_disables_a_college_whose_candidates_generation_then_skips(ui_factory):
+    admin = ui_factory("admin", "/org/college")
+    page = admin.page
+    table = page.locator("[data-test=org-table]")
+    expect(table).to_contain_text("武汉体育学院")
+    n = len(table.locator("tbody tr").all())
+    expect(page.locator("[data-test=org-total]")).to_have_text(f"全部({n})")
+    row = table.locator("tbody tr").filter(has_text="武汉体育学院")
+    expect(row.locator("[data-test=college-status]")).to_have_text("启用")
+    row.locator("[data-test=college-disable]").click()
+    page.get_by_role("button", name="确定").click()
+    expect(row.locator("[data-test=college-status]")).to_have_text("停用")
+    page.locator("[data-test=org-expand]").click()                  # 展开: filter by 院校状态
+    page.locator("[data-test=college-status-filter]").click()
+    page.get_by_role("option", name="停用").click()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    admin.shot("21-colleges-status")
+
+    teo = ui_factory("teo", "/certificates").page
+    teo.locator("[data-test=toolbar-generate]").click()
+    dialog = teo.locator("[data-test=generate-dialog]")
+    expect(dialog.locator("[data-test=gen-year]")).to_contain_text("2021")
+    dialog.locator("[data-test=gen-plan]").click()
+    teo.get_by_role("option", name="测试证书发放上链").click()
+    expect(dialog.locator("[data-test=gen-summary]")).to_contain_text("考核站点已停用")
+    expect(dialog.locator("[data-test=gen-summary]")).to_contain_text("可发证0人")
+
+    page.get_by_role("button", name="重置").click()
+    row.locator("[data-test=college-enable]").click()
+    page.get_by_role("button", name="确定").click()
+    expect(row.locator("[data-test=college-status]")).to_have_text("启用")
+
+
 def test_a_college_exports_its_information(ui_factory):
     page = ui_factory("college", "/org/college").page
     with page.expect_download() as download:

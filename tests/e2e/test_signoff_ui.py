@@ -21,6 +21,7 @@ def test_the_generate_dialog_counts_failed_candidates_apart_and_levels_are_check
     page = ui_factory("teo", "/certificates").page
     page.locator("[data-test=toolbar-generate]").click()
     dialog = page.locator("[data-test=generate-dialog]")
+    expect(dialog.locator("[data-test=gen-year]")).to_contain_text("2021")
     dialog.locator("[data-test=gen-plan]").click()
     page.get_by_role("option", name="0907测试勿动").click()
     summary = dialog.locator("[data-test=gen-summary]")

@@ -49,6 +49,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/colleges/{org_id}/candidates"): (None, allow(200, ("admin",) + NCUT,
                                                             _404=("college", "college_signer"))),
     ("POST", "/admin/import/{kind}"): ({}, allow(400, ["admin"])),
+    ("PUT", "/admin/colleges/{college_id}/status"): ({}, allow(400, ["admin"])),
     ("POST", "/admin/master/{kind}"): ({}, allow(400, ["admin"])),
     ("GET", "/admin/import/{kind}/template"): (None, allow(200, ["admin"])),
     ("POST", "/admin/import/{kind}/template-file"): ({}, allow(200, ["admin"])),
