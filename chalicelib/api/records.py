@@ -27,7 +27,7 @@ FILTER_QUERY = {
     "status": {"enum": ["ALL"] + [s.value for s in Status]},
     "exam_year": {"type": "integer"}, "candidate_no": {"type": "string"}, "candidate_name": {"type": "string"},
     "certificate_id": schemas.CODE, "level": {"enum": list(md.LEVELS)}, "college_id": schemas.CODE,
-    "plan_id": schemas.CODE,
+    "plan_id": schemas.CODE, "revoked": {"enum": ["true", "false", True, False]},
 }
 
 

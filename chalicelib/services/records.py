@@ -202,10 +202,19 @@ def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None
     if flt.candidate_no:
         found = store.by_candidate(flt.candidate_no)
         rows = [r for r in found if in_scope(principal, r) and r["status"] in wanted and flt.matches(r)]
-        return sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"]))
+        return _revoked_or_not(sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"])), flt)
     # A name matches by its part (staff type a surname), so it is looked for in the tabs themselves.
     rows = [r for status in wanted for r in store.tab(side, org, status) if flt.matches(r)]
-    return sorted(rows, key=lambda r: r["order_key"])
+    return _revoked_or_not(sorted(rows, key=lambda r: r["order_key"]), flt)
+
+
+def _revoked_or_not(rows: list[dict], flt: RecordFilter) -> list[dict]:
+    """The revoked filter: only issued records can be revoked, and the tab index does not hold the flag."""
+    if flt.revoked is None:
+        return rows
+    issued = [r for r in rows if r["status"] == Status.ISSUED.value]
+    revoked = {r["id"] for r in store.get_many(r["id"] for r in issued) if r.get("revoked")}
+    return [r for r in issued if (r["id"] in revoked) == flt.revoked]
 
 
 def select(principal: Principal, record_ids: list[str] | None, filter_: dict | None, statuses: list[str],
@@ -244,7 +253,7 @@ def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = N
     candidate's records (``found``: the filter's records in every status, when the caller has read them)."""
     side, org = scope_of(principal)
     tally = {s.value: 0 for s in Status}
-    if flt.by_candidate:
+    if flt.finer:
         for r in found if found is not None else matching(principal, replace(flt, status=ALL)):
             tally[r["status"]] += 1
     else:
@@ -257,7 +266,7 @@ def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = N
 
 
 def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: int) -> dict:
-    if flt.by_candidate:
+    if flt.finer:
         # One read answers both the rows and the counts, so a record that moves between two reads (the
         # stamping worker finishing) can never be counted in a tab whose list does not show it.
         found = matching(principal, replace(flt, status=ALL))

@@ -184,3 +184,40 @@ def test_two_decisions_at_once_only_one_acts(api):
     assert (org.get("seal_status") == "active") == (winner["status"] == "approved")
     final = api.get("/orgs/race-teo/seal-application", as_="race-teo").json()["application"]["status"]
     assert final == winner["status"]
+
+
+def test_a_revoked_certificate_is_marked_everywhere_and_its_holder_can_no_longer_download_it(api):
+    import uuid
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    rid, kept = ready(api, plan)
+    issue(api, [rid, kept])
+    assert wait_for(api, [rid, kept], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED", kept: "ISSUED"}
+    holder = api.get(f"/records/{rid}", as_="teo").json()["candidate"]["candidate_no"]
+    username = "holder" + uuid.uuid4().hex[:8]
+    assert api.post("/admin/users", as_="admin", json={"username": username, "password": "password1",
+                                                       "role": "candidate", "candidate_no": holder}).status_code == 201
+    api.token(username, "password1")
+    assert api.get(f"/records/{rid}/certificate", as_=username).status_code == 200
+    assert api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "证书信息有误"}).status_code == 200
+    # The holder: listed as revoked with the reason, and no file any more.
+    (mine,) = [c for c in api.get("/my/certificates", as_=username).json()["items"] if c["record_id"] == rid]
+    assert mine["status"] == "revoked" and mine["revoked_reason"] == "证书信息有误"
+    err = assert_error(api.get(f"/records/{rid}/certificate", as_=username), 409, "certificate_revoked")
+    assert "已撤销" in err["message"] and "证书信息有误" in err["message"]
+    # Staff still get the file, told that it is revoked.
+    link = api.get(f"/records/{rid}/certificate", as_="teo").json()
+    assert link["revoked"] and link["revoked_reason"] == "证书信息有误"
+    assert api.get(f"/records/{kept}/certificate", as_="teo").json()["revoked"] is False
+    # 完成发放 filters revoked apart, the counts following.
+    base = f"/records?status=ISSUED&plan_id={plan['plan_id']}"
+    revoked = api.get(base + "&revoked=true", as_="teo").json()
+    assert [r["id"] for r in revoked["items"]] == [rid] and revoked["items"][0]["revoked"]
+    assert revoked["total"] == 1 and revoked["counts"]["ISSUED"] == 1
+    assert [r["id"] for r in api.get(base + "&revoked=false", as_="college").json()["items"]] == [kept]
+    assert_error(api.get(base + "&revoked=maybe", as_="teo"), 400)
+    import requests
+    from openpyxl import load_workbook
+    exported = api.post("/exports", as_="teo", json={"filter": {"plan_id": plan["plan_id"], "revoked": True}}).json()
+    rows = list(load_workbook(io.BytesIO(requests.get(exported["url"], timeout=10).content)).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 2 and rows[1][15] == "完成发放（已撤销）" and rows[1][16] == "证书信息有误"
