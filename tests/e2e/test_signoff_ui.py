@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from .flows import (
     count,
+    draw_signature,
     finish_signing,
     open_tab,
     pick_college,
@@ -155,3 +156,36 @@ def test_the_signer_can_refuse_on_the_phone(ui_factory):
     phone.page.reload()
     expect(phone.page.locator("[data-test=sign-done]")).to_be_visible()
     expect(phone.page.locator("[data-test=sign-confirm]")).to_have_count(0)
+
+
+INK = """() => { const c = document.querySelector('[data-test=signature-canvas]');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n }"""
+
+
+def test_the_drawn_signature_survives_the_phone_turning(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "TEO_PENDING")
+    rows(page).first.locator("[data-test=row-sign]").click()
+    url = start_signing(page)
+    phone = ui_factory(mobile=True)
+    p = phone.page
+    p.goto(url)
+    p.locator("[data-test=sign-login-username]").fill("teo_signer")
+    p.locator("[data-test=sign-login-password]").fill("demo1234")
+    p.locator("[data-test=sign-login-submit]").click()
+    expect(p.locator("[data-test=signature-canvas]")).to_be_visible()
+    draw_signature(p)
+    assert p.evaluate(INK) > 0
+    width = "document.querySelector('[data-test=signature-canvas]').width"
+    portrait = p.evaluate(width)
+    p.set_viewport_size({"width": 844, "height": 390})            # turned to landscape: the pad is resized
+    p.wait_for_function(f"{width} > {portrait}")
+    assert p.evaluate(INK) > 0, "the signature was wiped by the resize"
+    p.set_viewport_size({"width": 390, "height": 800})            # and back, the toolbar collapsing
+    p.wait_for_function(f"{width} == {portrait}")
+    assert p.evaluate(INK) > 0, "the signature was wiped by the resize"
+    p.locator("[data-test=sign-confirm]").click()
+    expect(p.locator("[data-test=sign-done]")).to_contain_text("签发成功")
+    finish_signing(page, "签发完成")
