@@ -3,7 +3,7 @@ its seal image and a signing key with a certificate under the platform CA — or
 import re
 import uuid
 
-from .. import sealing
+from .. import config, sealing
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role
@@ -13,17 +13,16 @@ from ..store import masterdata as master
 from ..store.models import SealApplication
 from ..store.records import now_iso
 from ..store.tx import conditional
-from . import masterdata, seals
-
-ACCEPTING_AUTHORITY = "SkillCert 证书签章平台（电子认证服务）"
-
+from . import accounts, masterdata, seals
 
 _FIELDS = ("id", "org_id", "org_name", "legal_representative", "contact_name", "contact_phone", "seal_text",
            "status", "submitted_by", "submitted_at", "decided_by", "decided_at", "reason")
 
 
-def _view(app: dict) -> dict:
-    return {**{k: app.get(k) for k in _FIELDS}, "accepting_authority": ACCEPTING_AUTHORITY}
+def _view(app: dict, names: dict | None = None) -> dict:
+    names = names if names is not None else accounts.display_names([app.get("submitted_by"), app.get("decided_by")])
+    return {**{k: app.get(k) for k in _FIELDS}, "accepting_authority": config.certification_authority(),
+            **{f"{k}_name": names.get(app.get(k), app.get(k)) for k in ("submitted_by", "decided_by")}}
 
 
 def _get(app_id: str) -> dict | None:
@@ -66,12 +65,14 @@ def current(principal: Principal, org_id: str) -> dict:
     org = masterdata.get_profile(principal, "orgs", org_id)
     app = _get(org["seal_application"]) if org.get("seal_application") else None
     return {"application": _view(app) if app else None, "seal_status": org.get("seal_status") or "none",
-            "accepting_authority": ACCEPTING_AUTHORITY}
+            "accepting_authority": config.certification_authority()}
 
 
 def pending(principal: Principal) -> list[dict]:
     principal.require(Role.ADMIN)
-    return [_view(master.to_dict(a)) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+    apps = [master.to_dict(a) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+    names = accounts.display_names([a.get(k) for a in apps for k in ("submitted_by", "decided_by")])
+    return [_view(a, names) for a in apps]
 
 
 def _seal_image(data_b64: str | None, text: str) -> bytes:

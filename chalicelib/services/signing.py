@@ -44,6 +44,9 @@ def qr_svg(url: str) -> str:
     return qr.make_image().to_string(encoding="unicode")
 
 
+_REFUSED = (Status.TEO_REJECTED.value, Status.SITE_REJECTED.value)
+
+
 def open_session(principal: Principal, action: str, record_ids: list[str] | None, filter_: dict | None,
                  reason: str | None = None) -> dict:
     principal.require(Role.TEO, Role.COLLEGE)    # staff open sessions; the responsible person signs
@@ -57,8 +60,11 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     # 重新签发 (manual 3.2): the TEO re-signing records it refused can only confirm them. (A site may refuse
     # its refused records again, with a new reason.)
     resign = action == "sign" and all(r["status"] == Status.TEO_REJECTED.value for r in chosen)
+    # Signing refused records again, on either side: the signer's page says 重新签发.
+    again = action == "sign" and all(r["status"] in _REFUSED for r in chosen)
     session = {
         "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action, "resign": resign,
+        "again": again,
         "record_ids": ids, "record_marks": [store.mark(r) for r in chosen], "digest": digest(chosen),
         "reason": reason, "status": "open",
         "created_by": principal.username, "created_at": store.now_iso(),
@@ -99,7 +105,7 @@ def _view(session: dict) -> dict:
     if status == "open" and session["expires_at"] <= time.time():
         status = "expired"
     return {"id": session["id"], "status": status, "action": session["action"], "side": session["side"],
-            "resign": bool(session.get("resign")),
+            "resign": bool(session.get("resign")), "again": bool(session.get("again") or session.get("resign")),
             "org_id": session["org_id"], "count": len(session["record_ids"]), "digest": session["digest"],
             "reason": session.get("reason"), "expires_at": session["expires_at"],
             "preview_names": session.get("preview_names", []), "created_by": session["created_by"],

@@ -262,6 +262,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     org_id = UnicodeAttribute()
     action = UnicodeAttribute()               # sign | reject
     resign = BooleanAttribute(default=False)  # 重新签发: a sign session over refused records, confirm only
+    again = BooleanAttribute(default=False)   # a sign session over refused records of either side (重新签发)
     record_ids = ListAttribute(of=UnicodeAttribute)
     record_marks = ListAttribute(of=UnicodeAttribute)     # "version:incarnation" as shown when opened
     digest = UnicodeAttribute()               # SHA-256 of the sorted record ids: exactly what is signed

@@ -106,7 +106,7 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     page = teo2.page
     page.locator("[data-test=seal-apply-open]").click()
     dialog = page.locator("[data-test=seal-apply-dialog]")
-    expect(dialog.locator("[data-test=seal-authority]")).not_to_be_empty()
+    expect(dialog.locator("[data-test=seal-authority]")).to_have_text("平台电子认证服务")   # the setting's default
     dialog.locator("[data-test=seal-legal]").fill("李强")
     dialog.locator("[data-test=seal-contact]").fill("王敏")
     dialog.locator("[data-test=seal-phone]").fill("13911112222")
@@ -118,6 +118,8 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     apage = admin.page
     row = apage.locator("[data-test=seal-apps-table] tbody tr").filter(has_text="中科信培").first
     expect(row.locator("[data-test=seal-app-status]")).to_have_text("待审核")
+    expect(row).to_contain_text("中科信培 业务员")                      # people by name, not login
+    expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))    # the one date format
     row.locator("[data-test=seal-approve]").click()
     apage.locator("[data-test=seal-approve-confirm]").click()
     apage.locator("[data-test=seal-tab-approved]").click()

@@ -187,6 +187,8 @@ def test_a_paper_certificate_is_offered_as_a_print_file(ui_factory):
     page.goto(teo.base + "/certificates?tab=ISSUED&size=50")
     paper = rows(page).filter(has_text="发证方式：纸质证书").first
     expect(paper.locator("[data-test=row-download]")).to_have_text("下载打印文件")
+    expect(paper.locator("[data-test=row-site]")).to_have_text(            # 考核站点 as the manual writes it
+        "北方工业大学 - X信息化应用职业技能等级证书（中级）考核站点")
     expect(rows(page).filter(has_text="发证方式：电子证书").first.locator("[data-test=row-download]")).to_have_text(
         "下载电子证书")
     paper.locator("[data-test=row-view]").click()

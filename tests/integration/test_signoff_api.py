@@ -170,6 +170,19 @@ def test_candidates_who_failed_are_counted_apart_from_incomplete_information(api
     assert generated["failed"] == 2 and generated["summary"] == "已生成6条待发证记录，2人未通过考核"
 
 
+def test_signing_refused_records_again_is_called_resigning_on_either_side(api):
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    ids = generate(api, plan)
+    sign(api, "teo", "teo_signer", ids=ids)
+    sign(api, "college", "college_signer", ids=ids, decision="refuse", reason="核对照片")
+    opened = api.post("/signing-sessions", as_="college", json={"action": "sign", "record_ids": ids}).json()
+    session = api.get(f"/signing-sessions/{opened['id']}", as_="college_signer").json()
+    assert session["again"] and not session["resign"]          # 重新签发, and the site may still refuse
+    fresh = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": generate(
+        api, fresh_plan(api, per_site=1, sites=("bjtu",)))}).json()
+    assert not api.get(f"/signing-sessions/{fresh['id']}", as_="teo").json()["again"]
+
+
 def test_delete_rules(api):
     plan = fresh_plan(api, per_site=3, sites=("bjtu",))
     a, b, c = generate(api, plan)
