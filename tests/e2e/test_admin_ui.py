@@ -127,7 +127,7 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     expect(row.locator("[data-test=seal-app-status]")).to_have_text("已通过")
     admin.shot("16-seal-approvals")
 
-    page.reload()
+    # The TEO's page follows the decision by itself, without a reload.
     expect(page.locator("[data-test=org-seal-status]").first).to_have_text("已生效")
 
 
@@ -204,3 +204,9 @@ def test_staff_screens_and_dialogs_fit_a_phone(ui_factory):
     phone.shot("20-generate-dialog-phone")
     pager = page.locator(".el-pagination").bounding_box()
     assert pager["x"] >= 0 and pager["x"] + pager["width"] <= width, (pager, width)
+    page.keyboard.press("Escape")
+    page.goto(phone.base + "/certificates?tab=ISSUED")            # the last tab is scrolled into sight
+    active = page.locator(".status-tabs .el-tabs__item.is-active")
+    expect(active).to_contain_text("完成发放")
+    page.wait_for_function("""() => { const r = document.querySelector('.status-tabs .el-tabs__item.is-active')
+      .getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth }""")
