@@ -195,3 +195,20 @@ def test_a_paper_certificate_is_offered_as_a_print_file(ui_factory):
         "下载电子证书")
     paper.locator("[data-test=row-view]").click()
     expect(page.locator("[data-test=detail-download]")).to_have_text("下载打印文件")
+
+
+def test_the_filters_live_in_the_address_and_back_returns_to_the_previous_search(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    wait_idle(page)
+    search(page, name="王")
+    expect(page).to_have_url(re.compile(r"candidate_name=%E7%8E%8B"))
+    narrowed = count(page, "ALL")
+    search(page, name="")
+    expect(page).not_to_have_url(re.compile(r"candidate_name="))
+    assert count(page, "ALL") > narrowed
+    page.go_back()
+    expect(page.locator("[data-test=filter-name]")).to_have_value("王")
+    expect(page.locator("[data-test=count-ALL]")).to_have_text(str(narrowed))
+    page.reload()                                            # and a reload keeps it
+    expect(page.locator("[data-test=filter-name]")).to_have_value("王")
