@@ -17,7 +17,7 @@ SCREENS = [
     ("admin", "/org/college", "[data-test=org-table] tbody tr"),
     ("admin", "/admin/import", "[data-test=import-kind-colleges]"),
     ("admin", "/admin/seals", "[data-test=seal-apps-table]"),
-    ("student", "/my", "[data-test=my-cert]"),
+    ("student", "/my", "[data-test=my-certificates]"),
 ]
 
 
