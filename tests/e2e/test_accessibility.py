@@ -11,8 +11,8 @@ AXE = (Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core"
 SCREENS = [
     (None, "/login", "button"),
     (None, "/verify", "[data-test=verify-tab-pdf]"),
-    ("teo", "/certificates", ".records .el-table__body tbody tr"),
-    ("college", "/certificates", ".records .el-table__body tbody tr"),
+    ("teo", "/certificates", ".records .el-table__body tbody tr, [data-test=record-card]"),
+    ("college", "/certificates", ".records .el-table__body tbody tr, [data-test=record-card]"),
     ("teo", "/org/teo", "[data-test=org-table] tbody tr"),
     ("admin", "/org/college", "[data-test=org-table] tbody tr"),
     ("admin", "/admin/import", "[data-test=import-kind-colleges]"),

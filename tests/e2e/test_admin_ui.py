@@ -192,6 +192,22 @@ def test_the_candidates_space_fits_a_phone(ui_factory):
     expect(page.locator("[data-test=menu-drawer]")).to_contain_text("我的证书")
 
 
+def test_the_records_list_on_a_phone_is_cards(ui_factory):
+    phone = ui_factory("teo", "/certificates", mobile=True)
+    page = phone.page
+    cards = page.locator("[data-test=record-card]")
+    expect(cards.first).to_be_visible()
+    expect(page.locator("[data-test=records-table]")).to_have_count(0)
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width          # no sideways scrolling
+    box = cards.first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    expect(cards.first.locator("[data-test=row-status]")).to_be_visible()
+    cards.first.locator("[data-test=row-view]").click()
+    expect(page.locator("[data-test=detail-timeline]")).to_be_visible()
+    phone.shot("22-records-cards-phone")
+
+
 def test_staff_screens_and_dialogs_fit_a_phone(ui_factory):
     phone = ui_factory("teo", "/certificates", mobile=True)
     page = phone.page
