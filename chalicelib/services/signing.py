@@ -99,6 +99,17 @@ def view(principal: Principal, session_id: str) -> dict:
     return _view(_load(principal, session_id))
 
 
+def session_records(principal: Principal, session_id: str, page: int, page_size: int) -> dict:
+    """Every record the signature covers, a page at a time (the signer's page lists them all)."""
+    ids = _load(principal, session_id)["record_ids"]
+    chunk = ids[(page - 1) * page_size:page * page_size]
+    found = {r["id"]: r for r in store.get_many(chunk)}
+    items = [{"id": i, "candidate_no": found[i]["candidate_no"], "candidate_name": found[i]["candidate_name"],
+              "certificate_name": found[i]["certificate_name"], "level": found[i]["level"],
+              "plan_name": found[i]["plan_name"]} for i in chunk if i in found]
+    return {"items": items, "total": len(ids), "page": page, "page_size": page_size}
+
+
 def _view(session: dict) -> dict:
     names = accounts.display_names([session["created_by"], session.get("signer")])
     status = session["status"]

@@ -167,7 +167,8 @@ def test_the_drawn_signature_survives_the_phone_turning(ui_factory):
     teo = ui_factory("teo", "/certificates")
     page = teo.page
     open_tab(page, "TEO_PENDING")
-    rows(page).first.locator("[data-test=row-sign]").click()
+    picked = tick(page, 7)
+    page.locator("[data-test=toolbar-batch_sign]").click()
     url = start_signing(page)
     phone = ui_factory(mobile=True)
     p = phone.page
@@ -176,6 +177,10 @@ def test_the_drawn_signature_survives_the_phone_turning(ui_factory):
     p.locator("[data-test=sign-login-password]").fill("demo1234")
     p.locator("[data-test=sign-login-submit]").click()
     expect(p.locator("[data-test=signature-canvas]")).to_be_visible()
+    # The signer sees every record the signature covers (not the first five names), with certificate and plan.
+    listed = p.locator("[data-test=sign-records] li")
+    expect(listed).to_have_count(len(picked))
+    expect(listed.first).to_contain_text("职业技能等级证书（")
     draw_signature(p)
     assert p.evaluate(INK) > 0
     width = "document.querySelector('[data-test=signature-canvas]').width"

@@ -183,6 +183,19 @@ def test_signing_refused_records_again_is_called_resigning_on_either_side(api):
     assert not api.get(f"/signing-sessions/{fresh['id']}", as_="teo").json()["again"]
 
 
+def test_the_signer_can_list_every_record_of_the_session_a_page_at_a_time(api):
+    plan = fresh_plan(api, per_site=6, sites=("bjtu", "ncut"))
+    ids = generate(api, plan)
+    opened = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": ids}).json()
+    first = api.get(f"/signing-sessions/{opened['id']}/records?page=1&page_size=10", as_="teo_signer").json()
+    second = api.get(f"/signing-sessions/{opened['id']}/records?page=2&page_size=10", as_="teo_signer").json()
+    assert first["total"] == 12 and len(first["items"]) == 10 and len(second["items"]) == 2
+    assert sorted(r["id"] for r in first["items"] + second["items"]) == sorted(ids)
+    assert {(r["certificate_name"], r["level"]) for r in first["items"]} == {("信息化应用职业技能等级证书", "中级")}
+    assert first["items"][0]["plan_name"] == f"测试计划{plan['plan_id']}"
+    assert_error(api.get(f"/signing-sessions/{opened['id']}/records", as_="college_signer"), 404)
+
+
 def test_delete_rules(api):
     plan = fresh_plan(api, per_site=3, sites=("bjtu",))
     a, b, c = generate(api, plan)

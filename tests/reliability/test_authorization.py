@@ -61,6 +61,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("DELETE", "/records/{record_id}"): (None, allow(409, ["teo"], _404=["teo2"])),   # issued: not deletable
     ("POST", "/signing-sessions"): ({}, allow(400, STAFF)),
     ("GET", "/signing-sessions/{session_id}"): (None, allow(200, ZWL, otherwise=404)),
+    ("GET", "/signing-sessions/{session_id}/records"): (None, allow(200, ZWL, otherwise=404)),
     ("POST", "/signing-sessions/{session_id}/complete"): ({}, allow(400, SIGNERS)),
     ("POST", "/records/issue"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/issue/check"): ({}, allow(400, ("teo", "teo2"))),
