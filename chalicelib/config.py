@@ -66,6 +66,11 @@ def token_ttl_seconds() -> int:
     return int(_get("SKILLCERT_TOKEN_TTL", "28800"))
 
 
+def certification_authority() -> str:
+    """The e-seal applications' 受理单位 (the electronic certification service that reviews them)."""
+    return _get("SKILLCERT_CERT_AUTHORITY", "平台电子认证服务")
+
+
 def public_base_url() -> str:
     """Where the web UI is served; used in links (signing URL, verification QR)."""
     return _get("SKILLCERT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

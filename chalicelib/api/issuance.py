@@ -22,6 +22,12 @@ def issue(principal, body):
     return issuance.issue(principal, body.get("record_ids"), body.get("filter"), body["method"])
 
 
+@endpoint(bp, "/records/issue/check", "POST", summary="What issuing these records would lack (e-seal, stamps)",
+          tag="issuance", roles=(Role.TEO,), body=_ISSUE)
+def issue_check(principal, body):
+    return issuance.check(principal, body.get("record_ids"), body.get("filter"), body["method"])
+
+
 @endpoint(bp, "/records/reissue", "POST", summary="Send ISSUED or STAMP_FAILED records back to READY",
           tag="issuance", roles=(Role.TEO,), body=_TARGET)
 def reissue(principal, body):

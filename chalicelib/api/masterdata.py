@@ -57,7 +57,8 @@ def _profile_routes(kind: str, label: str) -> None:
     @endpoint(bp, f"/{kind}/{{org_id}}", summary=f"One {label}: profile and contact", tag="master data",
               name=f"get_{kind}_profile")
     def get_profile(org_id, principal):
-        return service.with_links(service.get_profile(principal, kind, org_id))
+        row = service.with_links(service.get_profile(principal, kind, org_id))
+        return {**row, "status_events": service.college_status_events(org_id)} if kind == "colleges" else row
 
     @endpoint(bp, f"/{kind}/{{org_id}}", "PUT", summary=f"Update a {label}'s contact (admin: also its name)",
               tag="master data", body=_PROFILE, name=f"update_{kind}_profile")
@@ -67,6 +68,13 @@ def _profile_routes(kind: str, label: str) -> None:
 
 _profile_routes("orgs", "training evaluation organisation")
 _profile_routes("colleges", "pilot college")
+
+
+@endpoint(bp, "/admin/colleges/{college_id}/status", "PUT", summary="启用 or 停用 a pilot college (audited)",
+          tag="admin", roles=(Role.ADMIN,), body=schemas.obj({"status": {"enum": list(service.COLLEGE_STATUS)}},
+                                                          ["status"]))
+def set_college_status(college_id, principal, body):
+    return service.set_college_status(principal, college_id, body["status"])
 
 
 @endpoint(bp, "/colleges/{org_id}/candidates", summary="Candidates of a college (ID numbers masked)",

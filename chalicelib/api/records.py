@@ -14,7 +14,9 @@ bp = Blueprint(__name__)
 _GENERATE = {
     "exam_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
     "plan_id": schemas.CODE, "certificate_id": schemas.CODE,
-    "level": {"enum": list(md.LEVELS) + [""]}, "college_id": {"anyOf": [schemas.CODE, {"enum": [""]}]},
+    "level": {"enum": list(md.LEVELS) + [""]},
+    "levels": {"type": "array", "items": {"enum": list(md.LEVELS)}, "uniqueItems": True, "maxItems": len(md.LEVELS)},
+    "college_id": {"anyOf": [schemas.CODE, {"enum": [""]}]},
 }
 _GENERATE_BODY = schemas.obj(_GENERATE, ["exam_year", "plan_id", "certificate_id"])
 _LISTS_BODY = schemas.obj({**_GENERATE, "kind": {"enum": ["issuable", "not_issuable"]}},
@@ -25,7 +27,7 @@ FILTER_QUERY = {
     "status": {"enum": ["ALL"] + [s.value for s in Status]},
     "exam_year": {"type": "integer"}, "candidate_no": {"type": "string"}, "candidate_name": {"type": "string"},
     "certificate_id": schemas.CODE, "level": {"enum": list(md.LEVELS)}, "college_id": schemas.CODE,
-    "plan_id": schemas.CODE,
+    "plan_id": schemas.CODE, "revoked": {"enum": ["true", "false", True, False]},
 }
 
 

@@ -2,6 +2,7 @@
 from chalice import Blueprint
 
 from ..domain.access import Role
+from ..domain.filters import PAGE_SIZES, parse_page
 from ..services import signing as service
 from . import schemas
 from .http import client_ip, endpoint
@@ -33,6 +34,13 @@ def open_session(principal, body):
 @endpoint(bp, "/signing-sessions/{session_id}", summary="A signing session's status and outcome", tag="signing")
 def get_session(session_id, principal):
     return service.view(principal, session_id)
+
+
+@endpoint(bp, "/signing-sessions/{session_id}/records", summary="The records a signing session covers, paged",
+          tag="signing", query={"page": {"type": "integer", "minimum": 1}, "page_size": {"enum": list(PAGE_SIZES)}})
+def session_records(session_id, principal, query):
+    page, size = parse_page(query)
+    return service.session_records(principal, session_id, page, size)
 
 
 @endpoint(bp, "/signing-sessions/{session_id}/complete", "POST",

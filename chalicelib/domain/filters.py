@@ -1,4 +1,5 @@
-"""The record list's filters (考试年度, 考生编号, 考生姓名, and behind 展开: certificate, level, college, plan)."""
+"""The record list's filters (考试年度, 考生编号, 考生姓名, and behind 展开: certificate, level, college, plan;
+in 完成发放, revoked or not)."""
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -20,6 +21,7 @@ class RecordFilter:
     level: str | None = None
     college_id: str | None = None        # the assessment site (试点院校)
     plan_id: str | None = None
+    revoked: bool | None = None          # not in the tab index: checked on the records themselves
 
     def matches(self, rec: dict, with_status: bool = True) -> bool:
         return ((not with_status or self.status == ALL or rec.get("status") == self.status)
@@ -40,13 +42,14 @@ class RecordFilter:
                 and (self.plan_id is None or bucket["plan_id"] == self.plan_id))
 
     @property
-    def by_candidate(self) -> bool:
-        """Narrowed by something finer than the tab counters (a candidate's number, or part of a name)."""
-        return bool(self.candidate_no or self.candidate_name)
+    def finer(self) -> bool:
+        """Narrowed by something finer than the tab counters (a candidate's number, part of a name, revoked)."""
+        return bool(self.candidate_no or self.candidate_name) or self.revoked is not None
 
 
 _LABELS = {"status": "颁证状态", "exam_year": "考试年度", "candidate_no": "考生编号", "candidate_name": "考生姓名",
-           "certificate_id": "考试证书", "level": "等级", "college_id": "试点院校", "plan_id": "考试计划"}
+           "certificate_id": "考试证书", "level": "等级", "college_id": "试点院校", "plan_id": "考试计划",
+           "revoked": "撤销状态"}
 
 
 def _field(name: str, parse, value: Any):
@@ -65,9 +68,16 @@ def _status(value: Any) -> str:
     return text
 
 
+def _flag(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise ValueError("应为 true 或 false")
+    return text == "true"
+
+
 _PARSERS = {"status": _status, "exam_year": md.exam_year, "candidate_no": md.candidate_no,
             "candidate_name": lambda v: md._text(v, max_len=50), "certificate_id": md.code, "level": md.level,
-            "college_id": md.code, "plan_id": md.code}
+            "college_id": md.code, "plan_id": md.code, "revoked": _flag}
 
 
 def parse_filter(raw: dict | None) -> RecordFilter:

@@ -35,9 +35,13 @@ def download(principal: Principal, rec_id: str) -> dict:
     rec = record_for(principal, rec_id)
     if rec["status"] != Status.ISSUED.value or not rec.get("pdf_key"):
         raise NotFound("该记录还没有可下载的证书", code="certificate_not_ready")
+    if rec.get("revoked") and principal.role is Role.CANDIDATE:
+        raise Conflict(f"该证书已撤销，不能下载（撤销原因：{rec.get('revoked_reason') or '未说明'}）",
+                       code="certificate_revoked", details={"revoked_reason": rec.get("revoked_reason")})
     name = f"{rec['cert_no']}-{_UNSAFE_IN_NAMES.sub('', rec['candidate_name'])}.pdf"
     return {"url": files.link(rec["pdf_key"], filename=name), "sha256": rec["pdf_sha256"],
             "version": int(rec["pdf_version"]), "cert_no": rec["cert_no"], "method": rec.get("method"),
+            "revoked": bool(rec.get("revoked")), "revoked_reason": rec.get("revoked_reason"),
             "expires_in": files.LINK_SECONDS}
 
 

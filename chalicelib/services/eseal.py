@@ -3,7 +3,7 @@ its seal image and a signing key with a certificate under the platform CA — or
 import re
 import uuid
 
-from .. import lazy, pki
+from .. import config, lazy, pki
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role
@@ -12,19 +12,19 @@ from ..store import masterdata as master
 from ..store.models import SealApplication
 from ..store.records import now_iso
 from ..store.tx import conditional
-from . import masterdata, seals
+from . import accounts, masterdata, seals
 
 seal = lazy.module("chalicelib.render.seal")
-
-ACCEPTING_AUTHORITY = "SkillCert 证书签章平台（电子认证服务）"
 
 
 _FIELDS = ("id", "org_id", "org_name", "legal_representative", "contact_name", "contact_phone", "seal_text",
            "status", "submitted_by", "submitted_at", "decided_by", "decided_at", "reason")
 
 
-def _view(app: dict) -> dict:
-    return {**{k: app.get(k) for k in _FIELDS}, "accepting_authority": ACCEPTING_AUTHORITY}
+def _view(app: dict, names: dict | None = None) -> dict:
+    names = names if names is not None else accounts.display_names([app.get("submitted_by"), app.get("decided_by")])
+    return {**{k: app.get(k) for k in _FIELDS}, "accepting_authority": config.certification_authority(),
+            **{f"{k}_name": names.get(app.get(k), app.get(k)) for k in ("submitted_by", "decided_by")}}
 
 
 def _get(app_id: str) -> dict | None:
@@ -70,12 +70,14 @@ def current(principal: Principal, org_id: str) -> dict:
     return {"application": _view(app) if app else None, "seal_status": org.get("seal_status") or "none",
             "seal_revoked_reason": org.get("seal_revoked_reason") if revoked else None,
             "seal_revoked_at": org.get("seal_revoked_at") if revoked else None,
-            "accepting_authority": ACCEPTING_AUTHORITY}
+            "accepting_authority": config.certification_authority()}
 
 
 def pending(principal: Principal) -> list[dict]:
     principal.require(Role.ADMIN)
-    return [_view(master.to_dict(a)) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+    apps = [master.to_dict(a) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+    names = accounts.display_names([a.get(k) for a in apps for k in ("submitted_by", "decided_by")])
+    return [_view(a, names) for a in apps]
 
 
 def _seal_image(data_b64: str | None, text: str) -> bytes:

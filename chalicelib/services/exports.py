@@ -30,7 +30,8 @@ def export(principal: Principal, flt: RecordFilter) -> dict:
                      rec["student_type"], rec["college_name"], rec["certificate_name"], rec["level"],
                      rec["teo_name"], rec.get("cert_no") or "", rec.get("award_date") or "",
                      METHODS.get(rec.get("method"), ""), rec["plan_name"], rec["site_name"], "已通过",
-                     LABELS[Status(rec["status"])], rec.get("reason") or ""])
+                     LABELS[Status(rec["status"])] + ("（已撤销）" if rec.get("revoked") else ""),
+                     rec.get("revoked_reason") or rec.get("reason") or ""])
     name = "发证记录.xlsx"
     key = f"exports/{principal.org_id}/{uuid.uuid4().hex}/{name}"
     files.put(key, sheets.write(TITLES, rows, "发证记录"), sheets.CONTENT_TYPE)

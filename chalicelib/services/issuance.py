@@ -4,9 +4,11 @@ import datetime as dt
 
 from .. import queue
 from ..domain.access import Principal, Role
+from ..domain.errors import Conflict
 from ..domain.workflow import Action, next_status, sources
+from ..store import masterdata as master
 from ..store import records as store
-from . import records
+from . import records, stamping
 
 MAX_BATCH = 5000
 
@@ -24,6 +26,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    refuse_unstampable(chosen, method)
     event = records.event(principal, Action.ISSUE, reason=None)
     # Records of one tab bucket together, so a message's jobs share their counters, TEO, site and type.
     chosen.sort(key=lambda r: (r["site_id"], r["plan_id"], r["level"], r["certificate_id"]))
@@ -72,6 +75,38 @@ def resend_unsent() -> int:
             count += len(jobs)
     store.outbox_clear(sent)
     return count
+
+
+def missing(chosen: list[dict], method: str) -> list[str]:
+    """What the TEO or a site must supply before these records can be stamped by ``method`` (the e-seal,
+    a stamp of which organisation): each missing thing once, in the order first met."""
+    found: dict[str, None] = {}
+    combos = dict.fromkeys((r["teo_id"], r["site_id"], r["certificate_id"]) for r in chosen)
+    rows = master.get_each({pair for teo_id, site_id, cert_id in combos for pair in
+                            (("orgs", teo_id), ("colleges", site_id), ("certificates", cert_id))})   # one read
+    for teo_id, site_id, cert_id in combos:
+        teo = rows.get(("orgs", teo_id)) or {"name": teo_id}
+        site = rows.get(("colleges", site_id)) or {"name": site_id}
+        template = (rows.get(("certificates", cert_id)) or {}).get("template") or "default"
+        found.update(dict.fromkeys(stamping.missing(teo, site, template, method)))
+    return list(found)
+
+
+def refuse_unstampable(chosen: list[dict], method: str) -> None:
+    """Refuse up front what the worker could only fail: nothing is queued while anything is missing."""
+    problems = missing(chosen, method)
+    if problems:
+        raise Conflict("无法发放：" + "；".join(problems), code="issue_prerequisites_missing",
+                       details={"missing": problems})
+
+
+def check(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
+    """What issuing these records by ``method`` would lack (the 发放 dialog warns before confirming)."""
+    principal.require(Role.TEO)
+    ready = [s.value for s in sources(Action.ISSUE)]
+    chosen, _ = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    return {"missing": missing(chosen, method)}
+
 
 
 def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:

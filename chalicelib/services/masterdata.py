@@ -5,10 +5,11 @@ import uuid
 from .. import files, lazy
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
-from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
-from ..domain.errors import Forbidden, InvalidInput, NotFound
+from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal, Role
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import masterdata as store
-from . import photos
+from ..store.records import now_iso
+from . import accounts, photos
 
 sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
@@ -149,6 +150,34 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
     clean = md.parse_row(kind, candidate)
     store.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
     return store.get(kind, id=org_id)
+
+
+COLLEGE_STATUS = {"enabled": "启用", "disabled": "停用"}
+
+
+def set_college_status(principal: Principal, college_id: str, status: str) -> dict:
+    """试点院校管理's 启用 / 停用 (admin only, audited). A disabled college's candidates are left out when
+    records are generated (考核站点已停用); records generated before go on through their sign-off."""
+    principal.require(Role.ADMIN)
+    row = store.get("colleges", id=college_id)
+    if not row:
+        raise NotFound("院校不存在", code="org_not_found")
+    before = "disabled" if row.get("status") == "disabled" else "enabled"
+    event = {"actor": principal.username, "role": principal.role.value, "org_id": None,
+             "action": f"college_{'enable' if status == 'enabled' else 'disable'}", "from_status": before,
+             "to_status": status, "at": now_iso()}
+    if not store.set_college_status(college_id, status == "enabled", event):
+        raise Conflict(f"院校“{row['name']}”已是{COLLEGE_STATUS[status]}状态", code="college_status_unchanged",
+                       details={"status": before})
+    return with_links(store.get("colleges", id=college_id))
+
+
+def college_status_events(college_id: str) -> list[dict]:
+    """Who enabled or disabled the college and when, in order."""
+    events = store.college_events(college_id)
+    names = accounts.display_names([e["actor"] for e in events])
+    return [{**{k: e.get(k) for k in ("at", "actor", "action", "from_status", "to_status")},
+             "actor_name": names.get(e["actor"], e["actor"])} for e in events]
 
 
 def _check_own(principal: Principal, kind: str, org_id: str) -> None:

@@ -40,13 +40,16 @@ def load(principal: Principal, rec_id: str) -> dict:
 
 # ---- generate (F3) -----------------------------------------------------------------------------------
 
+SITE_DISABLED = "考核站点已停用"
+
+
 @dataclass
 class Candidates:
     issuable: list[dict]        # records to create
     not_issuable: list[dict]    # {candidate, result, reasons}
 
 
-def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, str | None, str | None]:
+def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, list[str], str | None]:
     principal.require(Role.TEO)
     cert = master.get("certificates", id=body["certificate_id"])
     if not cert or cert["org_id"] != principal.org_id:
@@ -56,19 +59,21 @@ def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dic
         raise NotFound("考试计划不存在或不属于该证书", code="plan_not_found")
     if int(plan["exam_year"]) != int(body["exam_year"]):
         raise InvalidInput(f"考试计划“{plan['name']}”不属于{body['exam_year']}年度", code="plan_year_mismatch")
-    level = body.get("level") or None
-    if level and level not in plan["levels"]:
-        raise InvalidInput(f"考试计划“{plan['name']}”没有{level}", code="plan_level_mismatch")
+    levels = body.get("levels") or ([body["level"]] if body.get("level") else [])    # none: every level
+    for level in levels:
+        if level not in plan["levels"]:
+            raise InvalidInput(f"考试计划“{plan['name']}”没有{level}", code="plan_level_mismatch")
     college = body.get("college_id") or None
     if college and college not in plan["site_ids"]:
         raise InvalidInput("该试点院校不是此考试计划的考核站点", code="plan_site_mismatch")
     org = master.get("orgs", id=principal.org_id)
-    return cert, plan, org, level, college
+    return cert, plan, org, levels, college
 
 
 def _candidates(principal: Principal, body: dict) -> Candidates:
-    cert, plan, org, level, college = _generation_scope(principal, body)
-    results = [r for r in master.results_of_plan(plan["id"], level) if not college or r["site_id"] == college]
+    cert, plan, org, levels, college = _generation_scope(principal, body)
+    results = [r for r in master.results_of_plan(plan["id"], levels[0] if len(levels) == 1 else None)
+               if (not college or r["site_id"] == college) and (not levels or r["level"] in levels)]
     people = {c["candidate_no"]: c for c in master.get_many(
         "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in results}])}
     sites = {c["id"]: c for c in master.get_many("colleges", [{"id": i} for i in plan["site_ids"]])}
@@ -80,6 +85,8 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
         reasons = []
         if not res["passed"]:
             reasons.append("考试未通过")
+        if sites.get(res["site_id"], {}).get("status") == "disabled":
+            reasons.append(SITE_DISABLED)
         if person is None:
             reasons.append("考生信息不存在")
         else:
@@ -103,14 +110,27 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
     return Candidates(issuable, not_issuable)
 
 
+def _not_issuable_split(found: Candidates) -> dict:
+    """The not-issuable counted apart, each once: failed the exam (未通过考核), else examined at a disabled
+    site (考核站点已停用), else passed with incomplete information."""
+    failed = sum(1 for n in found.not_issuable if not n["result"]["passed"])
+    disabled = sum(1 for n in found.not_issuable if n["result"]["passed"] and SITE_DISABLED in n["reasons"])
+    return {"not_issuable": len(found.not_issuable), "failed": failed, "site_disabled": disabled,
+            "incomplete": len(found.not_issuable) - failed - disabled}
+
+
+def _apart(split: dict) -> str:
+    parts = (("incomplete", "人信息不完善"), ("failed", "人未通过考核"), ("site_disabled", "人考核站点已停用"))
+    return "".join(f"，{split[key]}{words}" for key, words in parts if split[key])
+
+
 def preview(principal: Principal, body: dict) -> dict:
     found = _candidates(principal, body)
     existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
     total = len(found.issuable) + len(found.not_issuable)
-    return {"total": total, "issuable": len(found.issuable), "not_issuable": len(found.not_issuable),
-            "existing": len(existing),
-            "summary": f"共{total}人，可发证{len(found.issuable)}人，"
-                       f"{len(found.not_issuable)}人由于信息不完善不允许发证"}
+    split = _not_issuable_split(found)
+    return {"total": total, "issuable": len(found.issuable), **split, "existing": len(existing),
+            "summary": f"共{total}人，可发证{len(found.issuable)}人{_apart(split)}"}
 
 
 LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]
@@ -143,8 +163,10 @@ def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
     created, existing = store.create(found.issuable, event(principal, "generate"))
-    return {"created": len(created), "existing": len(existing), "not_issuable": len(found.not_issuable),
-            "created_ids": created}
+    split = _not_issuable_split(found)
+    return {"created": len(created), "existing": len(existing), **split, "created_ids": created,
+            "summary": f"已生成{len(created)}条待发证记录" + (f"，{len(existing)}人已有发证记录" if existing else "")
+                       + _apart(split)}
 
 
 def delete(principal: Principal, rec_id: str) -> dict:
@@ -182,10 +204,19 @@ def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None
     if flt.candidate_no:
         found = store.by_candidate(flt.candidate_no)
         rows = [r for r in found if in_scope(principal, r) and r["status"] in wanted and flt.matches(r)]
-        return sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"]))
+        return _revoked_or_not(sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"])), flt)
     # A name matches by its part (staff type a surname), so it is looked for in the tabs themselves.
     rows = [r for status in wanted for r in store.tab(side, org, status) if flt.matches(r)]
-    return sorted(rows, key=lambda r: r["order_key"])
+    return _revoked_or_not(sorted(rows, key=lambda r: r["order_key"]), flt)
+
+
+def _revoked_or_not(rows: list[dict], flt: RecordFilter) -> list[dict]:
+    """The revoked filter: only issued records can be revoked, and the tab index does not hold the flag."""
+    if flt.revoked is None:
+        return rows
+    issued = [r for r in rows if r["status"] == Status.ISSUED.value]
+    revoked = {r["id"] for r in store.get_many(r["id"] for r in issued) if r.get("revoked")}
+    return [r for r in issued if (r["id"] in revoked) == flt.revoked]
 
 
 def select(principal: Principal, record_ids: list[str] | None, filter_: dict | None, statuses: list[str],
@@ -224,7 +255,7 @@ def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = N
     candidate's records (``found``: the filter's records in every status, when the caller has read them)."""
     side, org = scope_of(principal)
     tally = {s.value: 0 for s in Status}
-    if flt.by_candidate:
+    if flt.finer:
         for r in found if found is not None else matching(principal, replace(flt, status=ALL)):
             tally[r["status"]] += 1
     else:
@@ -237,7 +268,7 @@ def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = N
 
 
 def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: int) -> dict:
-    if flt.by_candidate:
+    if flt.finer:
         # One read answers both the rows and the counts, so a record that moves between two reads (the
         # stamping worker finishing) can never be counted in a tab whose list does not show it.
         found = matching(principal, replace(flt, status=ALL))

@@ -42,6 +42,9 @@ def qr_svg(url: str) -> str:
     return qr.make_image().to_string(encoding="unicode")
 
 
+_REFUSED = (Status.TEO_REJECTED.value, Status.SITE_REJECTED.value)
+
+
 def open_session(principal: Principal, action: str, record_ids: list[str] | None, filter_: dict | None,
                  reason: str | None = None) -> dict:
     principal.require(Role.TEO, Role.COLLEGE)    # staff open sessions; the responsible person signs
@@ -55,8 +58,11 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     # 重新签发 (manual 3.2): the TEO re-signing records it refused can only confirm them. (A site may refuse
     # its refused records again, with a new reason.)
     resign = action == "sign" and all(r["status"] == Status.TEO_REJECTED.value for r in chosen)
+    # Signing refused records again, on either side: the signer's page says 重新签发.
+    again = action == "sign" and all(r["status"] in _REFUSED for r in chosen)
     session = {
         "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action, "resign": resign,
+        "again": again,
         "record_ids": ids, "record_marks": [store.mark(r) for r in chosen], "digest": digest(chosen),
         "reason": reason, "status": "open",
         "created_by": principal.username, "created_at": store.now_iso(),
@@ -91,13 +97,24 @@ def view(principal: Principal, session_id: str) -> dict:
     return _view(_load(principal, session_id))
 
 
+def session_records(principal: Principal, session_id: str, page: int, page_size: int) -> dict:
+    """Every record the signature covers, a page at a time (the signer's page lists them all)."""
+    ids = _load(principal, session_id)["record_ids"]
+    chunk = ids[(page - 1) * page_size:page * page_size]
+    found = {r["id"]: r for r in store.get_many(chunk)}
+    items = [{"id": i, "candidate_no": found[i]["candidate_no"], "candidate_name": found[i]["candidate_name"],
+              "certificate_name": found[i]["certificate_name"], "level": found[i]["level"],
+              "plan_name": found[i]["plan_name"]} for i in chunk if i in found]
+    return {"items": items, "total": len(ids), "page": page, "page_size": page_size}
+
+
 def _view(session: dict) -> dict:
     names = accounts.display_names([session["created_by"], session.get("signer")])
     status = session["status"]
     if status == "open" and session["expires_at"] <= time.time():
         status = "expired"
     return {"id": session["id"], "status": status, "action": session["action"], "side": session["side"],
-            "resign": bool(session.get("resign")),
+            "resign": bool(session.get("resign")), "again": bool(session.get("again") or session.get("resign")),
             "org_id": session["org_id"], "count": len(session["record_ids"]), "digest": session["digest"],
             "reason": session.get("reason"), "expires_at": session["expires_at"],
             "preview_names": session.get("preview_names", []), "created_by": session["created_by"],

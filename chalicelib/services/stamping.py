@@ -200,25 +200,33 @@ def _org(lookup, kind: str, org_id: str) -> dict:
     return row
 
 
-def _images(rec: dict, template: str, method: str, lookup) -> dict[str, bytes]:
-    teo = _org(lookup, "orgs", rec["teo_id"])
-    site = _org(lookup, "colleges", rec["site_id"])
-    if method == "electronic" and teo.get("seal_status") == "revoked":
-        raise Unstampable(f"培训评价组织“{teo['name']}”的电子公章已被吊销，请重新申请电子公章")
+def _sources(teo: dict, site: dict) -> dict[str, tuple[str | None, str]]:
+    """Per image slot: its S3 key (None when missing) and what a person must do when it is missing."""
     has_seal = teo.get("seal_key") and teo.get("seal_status") == "active"
-    sources = {
-        "seal": (teo.get("seal_key") if has_seal else None,
-                 f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章"),
+    revoked = teo.get("seal_status") == "revoked"
+    no_seal = (f"培训评价组织“{teo['name']}”的电子公章已被吊销，请重新申请电子公章" if revoked
+               else f"培训评价组织“{teo['name']}”尚未取得电子公章，请先申请电子公章")
+    return {
+        "seal": (teo.get("seal_key") if has_seal else None, no_seal),
         "teo_stamp": (teo.get("stamp_key"), f"培训评价组织“{teo['name']}”尚未上传发证机构负责人电子签章"),
         "site_stamp": (site.get("stamp_key"), f"考核站点“{site['name']}”尚未上传考核站点负责人电子签章"),
     }
-    images = {}
-    for slot in certificate.required_slots(template, method):
-        key, missing = sources[slot]
-        if not key:
-            raise Unstampable(missing)
-        images[slot] = _image(key)
-    return images
+
+
+def missing(teo: dict, site: dict, template: str, method: str) -> list[str]:
+    """What must be supplied before a certificate of this template and method can be made (empty: nothing)."""
+    sources = _sources(teo, site)
+    return [sources[slot][1] for slot in certificate.required_slots(template, method) if not sources[slot][0]]
+
+
+def _images(rec: dict, template: str, method: str, lookup) -> dict[str, bytes]:
+    teo = _org(lookup, "orgs", rec["teo_id"])
+    site = _org(lookup, "colleges", rec["site_id"])
+    problems = missing(teo, site, template, method)
+    if problems:
+        raise Unstampable(problems[0])
+    sources = _sources(teo, site)
+    return {slot: _image(sources[slot][0]) for slot in certificate.required_slots(template, method)}
 
 
 def verify_url(cert_no: str, code: str, version: int) -> str:

@@ -9,12 +9,13 @@ Kind → keys (pk / sk; gsi1pk / gsi1sk; gsi2pk / gsi2sk):
   results       PLAN#plan_id / RESULT#level#no;  CAND#no / RESULT#plan_id#level
   users         USER#username / USER; USERS#org_id / username;  USERS / username
 """
+import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from pynamodb.models import Model
 
-from .models import Candidate, CertificateType, College, Entity, Org, Plan, Result, User
+from .models import AuditEvent, Candidate, CertificateType, College, Entity, Org, Plan, Result, User
 from .tx import MAX_ITEMS, Tx, conditional, settle
 
 _KEY_ATTRS = {"pk", "sk", "type", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "teo_pk", "site_pk", "order_key"}
@@ -187,3 +188,20 @@ def update_user(username: str, fields: dict, withdraw_tokens: bool = False,
     if not conditional(lambda: item.update(actions=actions, condition=condition, add_version_condition=False)):
         return None
     return to_dict(item)
+
+
+def set_college_status(college_id: str, enabled: bool, event: dict) -> bool:
+    """启用 / 停用 a college and record who did it, in one transaction that holds only if the college
+    exists and is not already in that state; False when it is (or is gone)."""
+    item = College(f"COLLEGE#{college_id}", "COLLEGE")
+    was_enabled = College.status.does_not_exist() | (College.status != "disabled")
+    tx = Tx()
+    tx.update(college_id, item, [College.status.remove() if enabled else College.status.set("disabled")],
+              condition=Entity.pk.exists() & (~was_enabled if enabled else was_enabled))
+    tx.put(college_id, AuditEvent(f"COLLEGE#{college_id}", f"EVT#{event['at']}#{uuid.uuid4().hex[:6]}",
+                                  record_id=college_id, **event))
+    return tx.commit().ok
+
+
+def college_events(college_id: str) -> list[dict]:
+    return [to_dict(e) for e in AuditEvent.query(f"COLLEGE#{college_id}", Entity.sk.startswith("EVT#"))]

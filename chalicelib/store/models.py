@@ -120,6 +120,7 @@ class College(Entity, _Contact, discriminator="College"):
     """A pilot college, which is also an assessment site. pk COLLEGE#id."""
     id = UnicodeAttribute()
     name = UnicodeAttribute()
+    status = UnicodeAttribute(null=True)      # 院校状态: disabled, or absent (enabled); changes audited in the pk
 
 
 class CertificateType(Entity, discriminator="CertificateType"):
@@ -238,7 +239,8 @@ class Record(Entity, discriminator="Record"):
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):
-    """One transition of one record. pk REC#id, sk EVT#time#n: read with the record in one query, in order."""
+    """One transition of one record. pk REC#id, sk EVT#time#n: read with the record in one query, in order.
+    A college's 启用/停用 is kept the same way under pk COLLEGE#id (``record_id`` then names the college)."""
     record_id = UnicodeAttribute()
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
@@ -278,6 +280,7 @@ class SigningSession(Entity, discriminator="SigningSession"):
     org_id = UnicodeAttribute()
     action = UnicodeAttribute()               # sign | reject
     resign = BooleanAttribute(default=False)  # 重新签发: a sign session over refused records, confirm only
+    again = BooleanAttribute(default=False)   # a sign session over refused records of either side (重新签发)
     record_ids = ListAttribute(of=UnicodeAttribute)
     record_marks = ListAttribute(of=UnicodeAttribute)     # "version:incarnation" as shown when opened
     digest = UnicodeAttribute()               # SHA-256 of the id:version:incarnation lines signed (signing.digest)

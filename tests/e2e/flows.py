@@ -102,5 +102,6 @@ def sign_on_phone(phone: Ui, url: str, signer: str, refuse_reason: str | None = 
 def finish_signing(page: Page, expected_title: str) -> None:
     dialog = page.locator("[data-test=sign-dialog]")
     expect(dialog.locator("[data-test=sign-status]")).to_contain_text(expected_title)
+    expect(dialog.locator("[data-test=sign-qr]")).to_have_count(0)          # a used code is taken away
     dialog.locator("[data-test=sign-close]").click()
     wait_idle(page)

@@ -49,6 +49,49 @@ def test_teo_uploads_a_stamp_and_a_wrong_one_is_refused(ui_factory, tmp_path):
     teo.shot("14-org-teo")
 
 
+def test_a_contact_change_saves_without_the_stamp_agreement(ui_factory):
+    page = ui_factory("college", "/org/college").page
+    page.locator("[data-test=org-edit]").first.click()
+    dialog = page.locator("[data-test=org-edit-dialog]")
+    dialog.locator("[data-test=contact-email]").fill("office2@bjtu.example.cn")
+    dialog.locator("[data-test=stamp-save]").click()                   # no stamp chosen, the letter unticked
+    expect(page.get_by_text("保存成功", exact=True)).to_be_visible()
+    expect(page.locator("[data-test=org-table]")).to_contain_text("office2@bjtu.example.cn")
+
+
+def test_admin_disables_a_college_whose_candidates_generation_then_skips(ui_factory):
+    admin = ui_factory("admin", "/org/college")
+    page = admin.page
+    table = page.locator("[data-test=org-table]")
+    expect(table).to_contain_text("武汉体育学院")
+    n = len(table.locator("tbody tr").all())
+    expect(page.locator("[data-test=org-total]")).to_have_text(f"全部({n})")
+    row = table.locator("tbody tr").filter(has_text="武汉体育学院")
+    expect(row.locator("[data-test=college-status]")).to_have_text("启用")
+    row.locator("[data-test=college-disable]").click()
+    page.get_by_role("button", name="确定").click()
+    expect(row.locator("[data-test=college-status]")).to_have_text("停用")
+    page.locator("[data-test=org-expand]").click()                  # 展开: filter by 院校状态
+    page.locator("[data-test=college-status-filter]").click()
+    page.get_by_role("option", name="停用").click()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    admin.shot("21-colleges-status")
+
+    teo = ui_factory("teo", "/certificates").page
+    teo.locator("[data-test=toolbar-generate]").click()
+    dialog = teo.locator("[data-test=generate-dialog]")
+    expect(dialog.locator("[data-test=gen-year]")).to_contain_text("2021")
+    dialog.locator("[data-test=gen-plan]").click()
+    teo.get_by_role("option", name="测试证书发放上链").click()
+    expect(dialog.locator("[data-test=gen-summary]")).to_contain_text("考核站点已停用")
+    expect(dialog.locator("[data-test=gen-summary]")).to_contain_text("可发证0人")
+
+    page.get_by_role("button", name="重置").click()
+    row.locator("[data-test=college-enable]").click()
+    page.get_by_role("button", name="确定").click()
+    expect(row.locator("[data-test=college-status]")).to_have_text("启用")
+
+
 def test_a_college_exports_its_information(ui_factory):
     page = ui_factory("college", "/org/college").page
     with page.expect_download() as download:
@@ -63,7 +106,7 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     page = teo2.page
     page.locator("[data-test=seal-apply-open]").click()
     dialog = page.locator("[data-test=seal-apply-dialog]")
-    expect(dialog.locator("[data-test=seal-authority]")).not_to_be_empty()
+    expect(dialog.locator("[data-test=seal-authority]")).to_have_text("平台电子认证服务")   # the setting's default
     dialog.locator("[data-test=seal-legal]").fill("李强")
     dialog.locator("[data-test=seal-contact]").fill("王敏")
     dialog.locator("[data-test=seal-phone]").fill("13911112222")
@@ -75,6 +118,8 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     apage = admin.page
     row = apage.locator("[data-test=seal-apps-table] tbody tr").filter(has_text="中科信培").first
     expect(row.locator("[data-test=seal-app-status]")).to_have_text("待审核")
+    expect(row).to_contain_text("中科信培 业务员")                      # people by name, not login
+    expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))    # the one date format
     row.locator("[data-test=seal-approve]").click()
     apage.locator("[data-test=seal-approve-confirm]").click()
     apage.locator("[data-test=seal-tab-approved]").click()
@@ -82,7 +127,7 @@ def test_seal_application_approved_by_the_admin(ui_factory):
     expect(row.locator("[data-test=seal-app-status]")).to_have_text("已通过")
     admin.shot("16-seal-approvals")
 
-    page.reload()
+    # The TEO's page follows the decision by itself, without a reload.
     expect(page.locator("[data-test=org-seal-status]").first).to_have_text("已生效")
 
 
@@ -147,6 +192,22 @@ def test_the_candidates_space_fits_a_phone(ui_factory):
     expect(page.locator("[data-test=menu-drawer]")).to_contain_text("我的证书")
 
 
+def test_the_records_list_on_a_phone_is_cards(ui_factory):
+    phone = ui_factory("teo", "/certificates", mobile=True)
+    page = phone.page
+    cards = page.locator("[data-test=record-card]")
+    expect(cards.first).to_be_visible()
+    expect(page.locator("[data-test=records-table]")).to_have_count(0)
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width          # no sideways scrolling
+    box = cards.first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    expect(cards.first.locator("[data-test=row-status]")).to_be_visible()
+    cards.first.locator("[data-test=row-view]").click()
+    expect(page.locator("[data-test=detail-timeline]")).to_be_visible()
+    phone.shot("22-records-cards-phone")
+
+
 def test_staff_screens_and_dialogs_fit_a_phone(ui_factory):
     phone = ui_factory("teo", "/certificates", mobile=True)
     page = phone.page
@@ -159,3 +220,9 @@ def test_staff_screens_and_dialogs_fit_a_phone(ui_factory):
     phone.shot("20-generate-dialog-phone")
     pager = page.locator(".el-pagination").bounding_box()
     assert pager["x"] >= 0 and pager["x"] + pager["width"] <= width, (pager, width)
+    page.keyboard.press("Escape")
+    page.goto(phone.base + "/certificates?tab=ISSUED")            # the last tab is scrolled into sight
+    active = page.locator(".status-tabs .el-tabs__item.is-active")
+    expect(active).to_contain_text("完成发放")
+    page.wait_for_function("""() => { const r = document.querySelector('.status-tabs .el-tabs__item.is-active')
+      .getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth }""")

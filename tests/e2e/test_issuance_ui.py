@@ -6,6 +6,7 @@ import re
 import subprocess
 import zipfile
 
+import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -107,18 +108,29 @@ def test_batch_download_and_export(ui_factory):
     assert ids and all("*" in str(cell) for cell in ids)
 
 
+def candidate_no_of(base: str, username: str) -> str:
+    token = requests.post(base + "/api/auth/login", json={"username": username, "password": "demo1234"},
+                          timeout=10).json()["token"]
+    return requests.get(base + "/api/me", headers={"Authorization": "Bearer " + token}, timeout=10).json()[
+        "candidate_no"]
+
+
 def test_reissue_sends_a_certificate_back_to_ready(ui_factory):
     teo = ui_factory("teo", "/certificates")
     page = teo.page
     open_tab(page, "ISSUED")
-    [candidate_no] = tick(page, 1)
+    # Not the demo student's: 我的证书 and later tests need those certificates.
+    other = rows(page).filter(has_not_text=candidate_no_of(teo.base, "student")).first
+    candidate_no = re.search(r"考生编号：(\d+)", other.inner_text()).group(1)
     search(page, candidate_no=candidate_no)
-    ready = count(page, "READY")
-    rows(page).first.locator("[data-test=row-reissue]").click()
+    ready, issued = count(page, "READY"), count(page, "ISSUED")
+    page.locator("[data-test=toolbar-batch_reissue]").click()      # nothing ticked: the whole (filtered) tab
+    expect(page.locator(".el-message-box")).to_contain_text(f"全部 {issued} 条记录")
     page.get_by_role("button", name="确定").click()
-    expect(page.get_by_text("证书已进入证书待发放状态")).to_be_visible()
+    expect(page.get_by_text("证书已进入证书待发放状态")).to_be_visible()   # asked once, not twice
+    expect(page.locator(".el-message-box")).to_have_count(0)
     wait_idle(page)
-    expect(page.locator("[data-test=count-READY]")).to_have_text(str(ready + 1))
+    expect(page.locator("[data-test=count-READY]")).to_have_text(str(ready + issued))
 
 
 def test_a_college_sees_only_its_own_records(ui_factory):
@@ -138,3 +150,74 @@ def test_a_college_sees_only_its_own_records(ui_factory):
     # Screens of another side are not reachable by typing their address either.
     page.goto(other.base + "/org/teo")
     expect(page).to_have_url(re.compile(r"/certificates(\?|$)"))
+
+
+def test_a_revoked_certificate_is_marked_filtered_apart_and_its_holder_cannot_download_it(ui_factory):
+    student = ui_factory("student", "/my")
+    card = student.page.locator("[data-test=my-cert]").first
+    expect(card).to_be_visible()
+    cert_no = card.locator("[data-test=my-cert-no]").inner_text()
+
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "ISSUED")
+    search(page, candidate_no=candidate_no_of(teo.base, "student"))
+    row = rows(page).filter(has_text=cert_no)
+    row.locator("[data-test=row-view]").click()
+    page.locator("[data-test=detail-revoke]").click()
+    page.locator(".el-message-box textarea").fill("证书信息有误")
+    page.get_by_role("button", name="确认撤销").click()
+    expect(page.locator("[data-test=detail-revoked]")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(row.locator("[data-test=row-revoked]")).to_be_visible()
+    # Staff are told before the file is given.
+    row.locator("[data-test=row-download]").click()
+    expect(page.locator(".el-message-box")).to_contain_text("该证书已撤销")
+    page.get_by_role("button", name="取消").click()
+    # 完成发放 filters revoked apart.
+    search(page)
+    page.locator("[data-test=filter-revoked]").click()
+    page.get_by_role("option", name="已撤销").click()
+    page.locator("[data-test=filter-search]").click()
+    wait_idle(page)
+    expect(page.locator("[data-test=count-ISSUED]")).to_have_text(str(rows(page).count()))
+    for text in rows(page).all_inner_texts():
+        assert "已撤销" in text, text
+
+    # The holder sees it revoked, with the reason, and no download.
+    student.page.reload()
+    card = student.page.locator("[data-test=my-cert]").filter(has_text=cert_no)
+    expect(card.locator("[data-test=my-cert-status]")).to_have_text("已撤销")
+    expect(card).to_contain_text("证书信息有误")
+    expect(card.locator("[data-test=my-cert-download]")).to_have_count(0)
+
+
+def test_a_paper_certificate_is_offered_as_a_print_file(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    page.goto(teo.base + "/certificates?tab=ISSUED&size=50")
+    paper = rows(page).filter(has_text="发证方式：纸质证书").first
+    expect(paper.locator("[data-test=row-download]")).to_have_text("下载打印文件")
+    expect(paper.locator("[data-test=row-site]")).to_have_text(            # 考核站点 as the manual writes it
+        "北方工业大学 - X信息化应用职业技能等级证书（中级）考核站点")
+    expect(rows(page).filter(has_text="发证方式：电子证书").first.locator("[data-test=row-download]")).to_have_text(
+        "下载电子证书")
+    paper.locator("[data-test=row-view]").click()
+    expect(page.locator("[data-test=detail-download]")).to_have_text("下载打印文件")
+
+
+def test_the_filters_live_in_the_address_and_back_returns_to_the_previous_search(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    wait_idle(page)
+    search(page, name="王")
+    expect(page).to_have_url(re.compile(r"candidate_name=%E7%8E%8B"))
+    narrowed = count(page, "ALL")
+    search(page, name="")
+    expect(page).not_to_have_url(re.compile(r"candidate_name="))
+    assert count(page, "ALL") > narrowed
+    page.go_back()
+    expect(page.locator("[data-test=filter-name]")).to_have_value("王")
+    expect(page.locator("[data-test=count-ALL]")).to_have_text(str(narrowed))
+    page.reload()                                            # and a reload keeps it
+    expect(page.locator("[data-test=filter-name]")).to_have_value("王")

@@ -1,8 +1,11 @@
 """The manual's sections 3.1–3.5 by clicking: generate, both sign-offs on the phone page, reject and re-sign."""
+import re
+
 from playwright.sync_api import expect
 
 from .flows import (
     count,
+    draw_signature,
     finish_signing,
     open_tab,
     pick_college,
@@ -13,6 +16,28 @@ from .flows import (
     tick,
     tick_all,
 )
+
+
+def test_the_generate_dialog_counts_failed_candidates_apart_and_levels_are_checkboxes(ui_factory):
+    page = ui_factory("teo", "/certificates").page
+    page.locator("[data-test=toolbar-generate]").click()
+    dialog = page.locator("[data-test=generate-dialog]")
+    expect(dialog.locator("[data-test=gen-year]")).to_contain_text("2021")
+    dialog.locator("[data-test=gen-plan]").click()
+    page.get_by_role("option", name="0907测试勿动").click()
+    summary = dialog.locator("[data-test=gen-summary]")
+    expect(summary).to_contain_text("未通过考核")
+    every = summary.inner_text()
+    total, issuable, incomplete, failed = (int(n) for n in re.findall(
+        r"共(\d+)人，可发证(\d+)人，(\d+)人信息不完善，(\d+)人未通过考核", every)[0])
+    assert total == issuable + incomplete + failed, every
+    levels = dialog.locator("[data-test=gen-levels] .el-checkbox")
+    expect(levels).to_have_count(3)                                 # 初级 中级 高级, several may be ticked
+    levels.nth(0).click()
+    levels.nth(1).click()
+    expect(summary).not_to_have_text(every)
+    some = int(re.search(r"共(\d+)人", summary.inner_text()).group(1))
+    assert 0 < some < total
 
 
 def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
@@ -37,8 +62,9 @@ def test_generate_then_both_parties_sign_on_their_phones(ui_factory):
     sent = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and r.url.endswith("/api/records/generate")
             else None)
+    expect(dialog.locator("[data-test=gen-confirm]")).to_have_text("确认生成发证记录")
     dialog.locator("[data-test=gen-confirm]").dblclick()          # a double click still generates once
-    expect(page.get_by_text(f"已生成 {issuable} 条待发证记录")).to_be_visible()
+    expect(page.get_by_text(f"已生成{issuable}条待发证记录")).to_be_visible()
     assert len(sent) == 1
     expect(page.locator("[data-test=count-TEO_PENDING]")).to_have_text(str(pending + issuable))
 
@@ -130,3 +156,41 @@ def test_the_signer_can_refuse_on_the_phone(ui_factory):
     phone.page.reload()
     expect(phone.page.locator("[data-test=sign-done]")).to_be_visible()
     expect(phone.page.locator("[data-test=sign-confirm]")).to_have_count(0)
+
+
+INK = """() => { const c = document.querySelector('[data-test=signature-canvas]');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n }"""
+
+
+def test_the_drawn_signature_survives_the_phone_turning(ui_factory):
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "TEO_PENDING")
+    picked = tick(page, 7)
+    page.locator("[data-test=toolbar-batch_sign]").click()
+    url = start_signing(page)
+    phone = ui_factory(mobile=True)
+    p = phone.page
+    p.goto(url)
+    p.locator("[data-test=sign-login-username]").fill("teo_signer")
+    p.locator("[data-test=sign-login-password]").fill("demo1234")
+    p.locator("[data-test=sign-login-submit]").click()
+    expect(p.locator("[data-test=signature-canvas]")).to_be_visible()
+    # The signer sees every record the signature covers (not the first five names), with certificate and plan.
+    listed = p.locator("[data-test=sign-records] li")
+    expect(listed).to_have_count(len(picked))
+    expect(listed.first).to_contain_text("职业技能等级证书（")
+    draw_signature(p)
+    assert p.evaluate(INK) > 0
+    width = "document.querySelector('[data-test=signature-canvas]').width"
+    portrait = p.evaluate(width)
+    p.set_viewport_size({"width": 844, "height": 390})            # turned to landscape: the pad is resized
+    p.wait_for_function(f"{width} > {portrait}")
+    assert p.evaluate(INK) > 0, "the signature was wiped by the resize"
+    p.set_viewport_size({"width": 390, "height": 800})            # and back, the toolbar collapsing
+    p.wait_for_function(f"{width} == {portrait}")
+    assert p.evaluate(INK) > 0, "the signature was wiped by the resize"
+    p.locator("[data-test=sign-confirm]").click()
+    expect(p.locator("[data-test=sign-done]")).to_contain_text("签发成功")
+    finish_signing(page, "签发完成")

@@ -101,9 +101,12 @@ def test_a_revoked_certificate_verifies_as_revoked(api):
 
 
 def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
-    # 中科信培 (the demo's teo2) has no e-seal: its issued records failed with that reason.
-    failed = api.get("/records?status=STAMP_FAILED", as_="teo2").json()["items"]
-    assert failed and "尚未取得电子公章" in failed[0]["reason"]
+    # 中科信培 (the demo's teo2) has no e-seal: issuing electronically is refused with that reason.
+    waiting = api.get("/records?status=READY", as_="teo2").json()["items"][:3]
+    ids = [r["id"] for r in waiting]
+    refused = assert_error(api.post("/records/issue", as_="teo2", json={"record_ids": ids, "method": "electronic"}),
+                           409, "issue_prerequisites_missing")
+    assert "尚未取得电子公章" in refused["message"]
     bad = {"legal_representative": "李华", "contact_name": "李华", "contact_phone": "12345"}
     assert_error(api.post("/orgs/zkxp/seal-application", as_="teo2", json=bad), 400)
     assert_error(api.post("/orgs/zkxp/seal-application", as_="teo", json={**bad, "contact_phone": "13911112222"}),
@@ -125,8 +128,6 @@ def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):
     approved = api.post(f"/admin/seal-applications/{again['id']}/decision", as_="admin", json={"decision": "approve"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert api.get("/orgs/zkxp/seal-application", as_="teo2").json()["seal_status"] == "active"
-    ids = [r["id"] for r in failed]
-    assert sorted(api.post("/records/reissue", as_="teo2", json={"record_ids": ids}).json()["applied"]) == sorted(ids)
     r = api.post("/records/issue", as_="teo2", json={"record_ids": ids, "method": "electronic"})
     assert r.status_code == 202
     assert wait_for(api, ids, {"ISSUED", "STAMP_FAILED"}, as_="teo2") == {i: "ISSUED" for i in ids}
@@ -143,15 +144,15 @@ def reapprove(api, org: str = "zwl") -> None:
     assert r.status_code == 200, r.text
 
 
-def test_a_withdrawn_seal_stops_electronic_stamping_with_that_reason(api):
+def test_a_withdrawn_seal_stops_electronic_issuance_with_that_reason(api):
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
     (rid,) = ready(api, plan)
     assert_error(api.post("/admin/orgs/zwl/seal/revoke", as_="teo", json={"reason": "密钥遗失"}), 403)
     assert api.post("/admin/orgs/zwl/seal/revoke", as_="admin", json={"reason": "密钥遗失"}).status_code == 200
     try:
-        issue(api, [rid])
-        assert wait_for(api, [rid], {"ISSUED", "STAMP_FAILED"}) == {rid: "STAMP_FAILED"}
-        assert "吊销" in api.get(f"/records/{rid}", as_="teo").json()["reason"]
+        body = {"record_ids": [rid], "method": "electronic"}
+        refused = assert_error(api.post("/records/issue", as_="teo", json=body), 409, "issue_prerequisites_missing")
+        assert "吊销" in refused["message"] and api.get(f"/records/{rid}", as_="teo").json()["status"] == "READY"
     finally:
         reapprove(api)          # the other tests' TEO gets a valid seal again (the revoked one stays revoked)
 
@@ -189,3 +190,40 @@ def test_two_decisions_at_once_only_one_acts(api):
     assert (org.get("seal_status") == "active") == (winner["status"] == "approved")
     final = api.get("/orgs/race-teo/seal-application", as_="race-teo").json()["application"]["status"]
     assert final == winner["status"]
+
+
+def test_a_revoked_certificate_is_marked_everywhere_and_its_holder_can_no_longer_download_it(api):
+    import uuid
+    plan = fresh_plan(api, per_site=2, sites=("bjtu",))
+    rid, kept = ready(api, plan)
+    issue(api, [rid, kept])
+    assert wait_for(api, [rid, kept], {"ISSUED", "STAMP_FAILED"}) == {rid: "ISSUED", kept: "ISSUED"}
+    holder = api.get(f"/records/{rid}", as_="teo").json()["candidate"]["candidate_no"]
+    username = "holder" + uuid.uuid4().hex[:8]
+    assert api.post("/admin/users", as_="admin", json={"username": username, "password": "password1",
+                                                       "role": "candidate", "candidate_no": holder}).status_code == 201
+    api.token(username, "password1")
+    assert api.get(f"/records/{rid}/certificate", as_=username).status_code == 200
+    assert api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "证书信息有误"}).status_code == 200
+    # The holder: listed as revoked with the reason, and no file any more.
+    (mine,) = [c for c in api.get("/my/certificates", as_=username).json()["items"] if c["record_id"] == rid]
+    assert mine["status"] == "revoked" and mine["revoked_reason"] == "证书信息有误"
+    err = assert_error(api.get(f"/records/{rid}/certificate", as_=username), 409, "certificate_revoked")
+    assert "已撤销" in err["message"] and "证书信息有误" in err["message"]
+    # Staff still get the file, told that it is revoked.
+    link = api.get(f"/records/{rid}/certificate", as_="teo").json()
+    assert link["revoked"] and link["revoked_reason"] == "证书信息有误"
+    assert api.get(f"/records/{kept}/certificate", as_="teo").json()["revoked"] is False
+    # 完成发放 filters revoked apart, the counts following.
+    base = f"/records?status=ISSUED&plan_id={plan['plan_id']}"
+    revoked = api.get(base + "&revoked=true", as_="teo").json()
+    assert [r["id"] for r in revoked["items"]] == [rid] and revoked["items"][0]["revoked"]
+    assert revoked["total"] == 1 and revoked["counts"]["ISSUED"] == 1
+    assert [r["id"] for r in api.get(base + "&revoked=false", as_="college").json()["items"]] == [kept]
+    assert_error(api.get(base + "&revoked=maybe", as_="teo"), 400)
+    import requests
+    from openpyxl import load_workbook
+    exported = api.post("/exports", as_="teo", json={"filter": {"plan_id": plan["plan_id"], "revoked": True}}).json()
+    rows = list(load_workbook(io.BytesIO(requests.get(exported["url"], timeout=10).content)).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 2 and rows[1][15] == "完成发放（已撤销）" and rows[1][16] == "证书信息有误"

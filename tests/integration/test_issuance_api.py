@@ -86,18 +86,46 @@ def test_a_message_delivered_twice_makes_one_certificate(api):
         assert [e["action"] for e in record["events"]].count("stamped") == 1
 
 
-def test_missing_stamp_fails_with_a_reason_then_reissue_makes_version_two_with_the_same_number(api):
+def test_issuing_without_the_seal_or_a_stamp_is_refused_up_front_naming_what_is_missing(api):
+    from chalicelib.store import records as store
+    plan = fresh_plan(api, per_site=1, sites=("bjtu", "ncut"))
+    ids = ready(api, plan)
+    org, college = masterdata.get("orgs", id="zwl"), masterdata.get("colleges", id="ncut")
+    masterdata.put("orgs", {**org, "seal_status": None})
+    masterdata.put("colleges", {**college, "stamp_key": None})
+    try:
+        body = {"record_ids": ids, "method": "electronic"}
+        err = assert_error(api.post("/records/issue", as_="teo", json=body), 409, "issue_prerequisites_missing")
+        assert "电子公章" in err["message"] and "北方工业大学" in err["message"]
+        assert "北京交通大学" not in err["message"]
+        assert len(err["details"]["missing"]) == 2
+        assert api.post("/records/issue/check", as_="teo", json=body).json()["missing"] == err["details"]["missing"]
+        # Paper needs no e-seal, only the stamps it prints: still refused for the missing site stamp alone.
+        err = assert_error(api.post("/records/issue", as_="teo", json={**body, "method": "paper"}), 409,
+                           "issue_prerequisites_missing")
+        assert err["details"]["missing"] == ["考核站点“北方工业大学”尚未上传考核站点负责人电子签章"]
+        assert {store.get(i)["status"] for i in ids} == {"READY"}        # nothing queued, nothing moved
+        masterdata.put("colleges", college)
+        assert api.post("/records/issue/check", as_="teo", json={**body, "method": "paper"}).json() == {"missing": []}
+        assert issue(api, ids, "paper")["applied"]
+    finally:
+        masterdata.put("orgs", org)
+        masterdata.put("colleges", college)
+    assert wait_for(api, ids, {"ISSUED", "STAMP_FAILED"}) == {i: "ISSUED" for i in ids}
+
+
+def test_a_stamp_lost_after_issue_fails_with_a_reason_then_reissue_makes_version_two_with_the_same_number(api):
     plan = fresh_plan(api, per_site=1, sites=("ncut",))
     (rid,) = ready(api, plan)
     college = masterdata.get("colleges", id="ncut")
-    masterdata.put("colleges", {**college, "stamp_key": None})
+    masterdata.put("colleges", {**college, "stamp_key": "stamps/ncut/gone.png"})      # its file is missing
     try:
         issue(api, [rid])
         assert wait_for(api, [rid], {"STAMP_FAILED", "ISSUED"}) == {rid: "STAMP_FAILED"}
     finally:
         masterdata.put("colleges", college)
     failed = api.get(f"/records/{rid}", as_="teo").json()
-    assert "北方工业大学" in failed["reason"] and "签章" in failed["reason"]
+    assert "签章" in failed["reason"] and "重新上传" in failed["reason"]
     assert failed["actions"] == ["view", "reissue"]
     assert_error(api.get(f"/records/{rid}/certificate", as_="teo"), 404, "certificate_not_ready")
     # 重新发放: back to 证书待发放, then issue again.

@@ -146,6 +146,56 @@ def test_not_issuable_reasons_cover_incomplete_information(api):
         assert why in reasons
 
 
+def test_candidates_who_failed_are_counted_apart_from_incomplete_information(api):
+    plan = fresh_plan(api, per_site=3, failed=2)
+    preview = api.post("/records/generate/preview", as_="teo", json=plan["body"]).json()
+    assert (preview["failed"], preview["incomplete"]) == (2, 0)
+    assert preview["summary"] == "共8人，可发证6人，2人未通过考核"
+    assert api.post("/records/generate/preview", as_="teo",
+                    json={**plan["body"], "levels": ["中级"]}).json()["summary"] == preview["summary"]
+    assert_error(api.post("/records/generate/preview", as_="teo", json={**plan["body"], "levels": ["初级", "中级"]}),
+                 400, "plan_level_mismatch")
+    # Each count matches the reasons of the 不可发证名单 (failed: 考证结果 未通过).
+    for plan_id in ("p0907", "p2109", "psl"):
+        body = {"exam_year": 2021, "plan_id": plan_id, "certificate_id": "xxhyy"}
+        preview = api.post("/records/generate/preview", as_="teo", json=body).json()
+        r = api.post("/records/generate/lists", as_="teo", json={**body, "kind": "not_issuable"}).json()
+        rows = list(load_workbook(io.BytesIO(requests.get(r["url"], timeout=10).content)).active.iter_rows(
+            values_only=True))[1:]
+        assert preview["failed"] == sum(row[7] == "未通过" for row in rows)
+        assert preview["incomplete"] == sum(row[7] == "已通过" for row in rows)
+        assert preview["total"] == preview["issuable"] + preview["failed"] + preview["incomplete"]
+        assert f"{preview['incomplete']}人信息不完善" in preview["summary"] or not preview["incomplete"]
+    generated = api.post("/records/generate", as_="teo", json=plan["body"]).json()
+    assert generated["failed"] == 2 and generated["summary"] == "已生成6条待发证记录，2人未通过考核"
+
+
+def test_signing_refused_records_again_is_called_resigning_on_either_side(api):
+    plan = fresh_plan(api, per_site=1, sites=("bjtu",))
+    ids = generate(api, plan)
+    sign(api, "teo", "teo_signer", ids=ids)
+    sign(api, "college", "college_signer", ids=ids, decision="refuse", reason="核对照片")
+    opened = api.post("/signing-sessions", as_="college", json={"action": "sign", "record_ids": ids}).json()
+    session = api.get(f"/signing-sessions/{opened['id']}", as_="college_signer").json()
+    assert session["again"] and not session["resign"]          # 重新签发, and the site may still refuse
+    fresh = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": generate(
+        api, fresh_plan(api, per_site=1, sites=("bjtu",)))}).json()
+    assert not api.get(f"/signing-sessions/{fresh['id']}", as_="teo").json()["again"]
+
+
+def test_the_signer_can_list_every_record_of_the_session_a_page_at_a_time(api):
+    plan = fresh_plan(api, per_site=6, sites=("bjtu", "ncut"))
+    ids = generate(api, plan)
+    opened = api.post("/signing-sessions", as_="teo", json={"action": "sign", "record_ids": ids}).json()
+    first = api.get(f"/signing-sessions/{opened['id']}/records?page=1&page_size=10", as_="teo_signer").json()
+    second = api.get(f"/signing-sessions/{opened['id']}/records?page=2&page_size=10", as_="teo_signer").json()
+    assert first["total"] == 12 and len(first["items"]) == 10 and len(second["items"]) == 2
+    assert sorted(r["id"] for r in first["items"] + second["items"]) == sorted(ids)
+    assert {(r["certificate_name"], r["level"]) for r in first["items"]} == {("信息化应用职业技能等级证书", "中级")}
+    assert first["items"][0]["plan_name"] == f"测试计划{plan['plan_id']}"
+    assert_error(api.get(f"/signing-sessions/{opened['id']}/records", as_="college_signer"), 404)
+
+
 def test_delete_rules(api):
     plan = fresh_plan(api, per_site=3, sites=("bjtu",))
     a, b, c = generate(api, plan)

@@ -47,6 +47,17 @@ def test_refusals_say_what_is_wrong_and_change_nothing(api):
     assert masterdata.get("orgs", id="zwl")["stamp_key"] == before
 
 
+def test_a_contact_change_needs_no_stamp_agreement_and_keeps_the_stamp(api):
+    before = masterdata.get("colleges", id="bjtu")
+    r = api.put("/colleges/bjtu", as_="college", json={"contact_name": before["contact_name"],
+                                                      "contact_phone": "13911113333",
+                                                      "contact_email": before["contact_email"]})
+    assert r.status_code == 200, r.text
+    after = masterdata.get("colleges", id="bjtu")
+    assert after["contact_phone"] == "13911113333"
+    assert (after["stamp_key"], after.get("stamp_agreed_by")) == (before["stamp_key"], before.get("stamp_agreed_by"))
+
+
 def test_only_the_orgs_own_staff_upload(api):
     rect = b64(seal.name_stamp("李华", "rect"))
     assert_error(api.put("/orgs/zwl/stamp", as_="teo2", json={"image_base64": rect, "agreed": True}), 404)

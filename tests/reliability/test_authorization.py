@@ -59,6 +59,7 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("GET", "/colleges/{org_id}/candidates"): (None, allow(200, ("admin",) + NCUT,
                                                             _404=("college", "college_signer"))),
     ("POST", "/admin/import/{kind}"): ({}, allow(400, ["admin"])),
+    ("PUT", "/admin/colleges/{college_id}/status"): ({}, allow(400, ["admin"])),
     ("POST", "/admin/master/{kind}"): ({}, allow(400, ["admin"])),
     ("GET", "/admin/import/{kind}/template"): (None, allow(200, ["admin"])),
     ("POST", "/admin/import/{kind}/template-file"): ({}, allow(200, ["admin"])),
@@ -70,8 +71,10 @@ EXPECT: dict[tuple[str, str], tuple[dict | None, dict]] = {
     ("DELETE", "/records/{record_id}"): (None, allow(409, ["teo"], _404=["teo2"])),   # issued: not deletable
     ("POST", "/signing-sessions"): ({}, allow(400, STAFF)),
     ("GET", "/signing-sessions/{session_id}"): (None, allow(200, ZWL, otherwise=404)),
+    ("GET", "/signing-sessions/{session_id}/records"): (None, allow(200, ZWL, otherwise=404)),
     ("POST", "/signing-sessions/{session_id}/complete"): ({}, allow(400, SIGNERS)),
     ("POST", "/records/issue"): ({}, allow(400, ("teo", "teo2"))),
+    ("POST", "/records/issue/check"): ({}, allow(400, ("teo", "teo2"))),
     ("POST", "/records/reissue"): ({}, allow(400, ("teo", "teo2"))),
     ("GET", "/records/{record_id}/certificate"): (None, allow(200, ZWL + NCUT + ("student",), _404=OUTSIDERS)),
     ("GET", "/records/{record_id}/credential"): (None, allow(200, ZWL + NCUT + ("student",), _404=OUTSIDERS)),
