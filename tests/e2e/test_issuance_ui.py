@@ -221,3 +221,21 @@ def test_the_filters_live_in_the_address_and_back_returns_to_the_previous_search
     expect(page.locator("[data-test=count-ALL]")).to_have_text(str(narrowed))
     page.reload()                                            # and a reload keeps it
     expect(page.locator("[data-test=filter-name]")).to_have_value("王")
+
+
+def test_the_tab_counts_keep_their_values_while_the_list_loads(ui_factory):
+    page = ui_factory("teo", "/certificates").page
+    wait_idle(page)
+    tabs = ("ALL", "READY", "ISSUED", "STAMP_FAILED")
+    before = {s: page.locator(f"[data-test=count-{s}]").inner_text() for s in tabs}
+    held = []
+    pattern = re.compile(r".*/api/records\?.*")
+    page.route(pattern, lambda route: held.append(route))        # the list answers only when we say so
+    page.locator("[data-test=tab-ISSUED]").click()
+    expect(page.locator(".records .el-loading-mask")).to_have_count(1)
+    page.wait_for_timeout(300)
+    assert held, "the list request was not made"
+    assert {s: page.locator(f"[data-test=count-{s}]").inner_text() for s in tabs} == before   # never 0 meanwhile
+    page.unroute(pattern)                                           # lets the held request through
+    wait_idle(page)
+    assert count(page, "ISSUED") == int(before["ISSUED"])
