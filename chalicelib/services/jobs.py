@@ -4,12 +4,9 @@ another delivery; a message that is not a job at all (poison) is logged once and
 delivery can ever make it one."""
 import json
 
-from aws_lambda_powertools import Logger
-
 from .. import lazy, queue
+from ..logs import log
 from . import downloads, stamping
-
-log = Logger(service="skillcert")
 
 
 class Malformed(ValueError):

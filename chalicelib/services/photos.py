@@ -6,17 +6,15 @@ photo.
 """
 from concurrent.futures import ThreadPoolExecutor
 
-from aws_lambda_powertools import Logger
-
 from .. import files
 from ..domain import masterdata as md
 from ..domain import photocheck, photozip, uploads
 from ..domain.access import COLLEGE_ROLES, Principal, Role
 from ..domain.errors import DomainError, NotFound
+from ..logs import log
 from ..store import masterdata as store
 
 CONTENT_TYPE = "image/jpeg"
-log = Logger(service="skillcert")
 
 
 def key(candidate_no: str) -> str:
