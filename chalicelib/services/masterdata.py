@@ -1,16 +1,14 @@
 """Use cases for master data (F10): scoped lists for the filters, profiles and their export, and the
 admin's imports."""
-import uuid
-
 from .. import files, lazy
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..store import masterdata as store
-from . import photos
+from . import photos, xlsx
 
-sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
+sheets = lazy.module("chalicelib.sheets")     # openpyxl: reading an import file loads it
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_MODES = ("all_or_nothing", "valid_rows")
@@ -104,16 +102,13 @@ _SEAL_LABELS = {"active": "已生效", "revoked": "已撤销"}
 def export_profiles(principal: Principal, kind: str) -> dict:
     """导出机构信息 / 批量导出院校信息: the orgs or colleges the caller sees, in the import file's columns (an
     admin can edit the file and import it back), plus whether a stamp and a TEO's e-seal are on file."""
-    fields = md.KINDS[kind]
-    titles = [f.title for f in fields] + ["电子签章"] + (["电子公章"] if kind == "orgs" else [])
-    rows = []
-    for row in _sorted(_VISIBLE[kind](principal)):
-        seal = [_SEAL_LABELS.get(row.get("seal_status"), "未申请")] if kind == "orgs" else []
-        rows.append([row.get(f.key) or "" for f in fields] + ["已上传" if row.get("stamp_key") else "未上传"] + seal)
+    columns = [(f.title, lambda row, key=f.key: row.get(key) or "") for f in md.KINDS[kind]]
+    columns.append(("电子签章", lambda row: "已上传" if row.get("stamp_key") else "未上传"))
+    if kind == "orgs":
+        columns.append(("电子公章", lambda row: _SEAL_LABELS.get(row.get("seal_status"), "未申请")))
     name = "培训评价组织信息.xlsx" if kind == "orgs" else "试点院校信息.xlsx"
-    key = f"exports/{principal.org_id or 'admin'}/{uuid.uuid4().hex}/{name}"
-    files.put(key, sheets.write(titles, rows, name.removesuffix(".xlsx")), sheets.CONTENT_TYPE)
-    return {"url": files.link(key, filename=name), "count": len(rows), "filename": name}
+    return xlsx.publish(xlsx.temporary_key("exports/", principal.org_id or "admin", name), name, columns,
+                        _sorted(_VISIBLE[kind](principal)), name.removesuffix(".xlsx"))
 
 
 # ---- profiles (contact details) ------------------------------------------------------------------------
@@ -204,9 +199,9 @@ def template_file(kind: str) -> dict:
     """下载导入模板: an xlsx whose first row holds the kind's column titles, ready to fill in."""
     kind_fields(kind)
     name = f"{_KIND_NAMES[kind]}导入模板.xlsx"
-    key = f"templates/{kind}.xlsx"
-    files.put(key, sheets.write(md.titles(kind), [], _KIND_NAMES[kind]), sheets.CONTENT_TYPE)
-    return {"url": files.link(key, filename=name), "filename": name}
+    columns = [(title, None) for title in md.titles(kind)]      # no rows: no getter is called
+    link = xlsx.publish(f"templates/{kind}.xlsx", name, columns, [], _KIND_NAMES[kind])
+    return {"url": link["url"], "filename": name}
 
 
 def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_nothing") -> dict:
