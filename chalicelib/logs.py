@@ -10,8 +10,9 @@ log = Logger(service="skillcert")
 
 def lambda_entry(handler: Callable) -> Callable:
     """For a Chalice event handler (it receives one event object): its log lines carry the Lambda context
-    (function, request id, cold start), as ``inject_lambda_context`` gives a plain Lambda handler."""
-    @log.inject_lambda_context
+    (function, request id, cold start), as ``inject_lambda_context`` gives a plain Lambda handler. Each
+    invocation starts from a clean state, so no key of an earlier one (or, locally, of a request) lingers."""
+    @log.inject_lambda_context(clear_state=True)
     def with_context(raw: dict, context, event):
         return handler(event)
 
