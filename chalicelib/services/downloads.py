@@ -14,13 +14,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
-from .. import files, queue
+from .. import files, jobqueue
 from ..domain import idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status
-from ..store import downloads as store
-from ..store import records as record_store
+from ..store import downloads as download_store
+from ..store import records as store
 from . import records, xlsx
 
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
@@ -58,7 +58,7 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     now = dt.datetime.now(dt.timezone.utc)
     digest = hashlib.sha256(json.dumps([sorted((r["id"], int(r["version"])) for r in chosen), include_revoked])
                             .encode()).hexdigest()
-    recent = store.recent(principal.username, (now - STALE_AFTER).isoformat())
+    recent = download_store.recent(principal.username, (now - STALE_AFTER).isoformat())
     reuse = next((j for j in recent if j.get("digest") == digest and j["status"] != "failed"
                   and j["created_at"] >= (now - REUSE_WITHIN).isoformat()), None)
     if reuse:
@@ -73,9 +73,9 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
            "created_at": now.isoformat(), "record_ids": [r["id"] for r in chosen], "status": "queued",
            "digest": digest, "include_revoked": include_revoked,
            "electronic": methods.count("electronic"), "paper": methods.count("paper")}
-    store.put(job)
-    if not queue.send_download({"kind": "zip", "job": job["id"]}):
-        store.update(job["id"], status="failed", error="任务排队失败，请重试")
+    download_store.put(job)
+    if not jobqueue.send_download({"kind": "zip", "job": job["id"]}):
+        download_store.update(job["id"], status="failed", error="任务排队失败，请重试")
     return {**view(principal, job["id"]), "skipped": skipped, "reused": False}
 
 
@@ -87,7 +87,7 @@ def filename(job: dict) -> str:
 
 
 def view(principal: Principal, job_id: str) -> dict:
-    job = store.get(job_id)
+    job = download_store.get(job_id)
     side, org = records.scope_of(principal)
     if not job or (job["side"], job["org_id"]) != (side, org):
         raise NotFound("下载任务不存在", code="download_not_found")
@@ -100,8 +100,8 @@ def view(principal: Principal, job_id: str) -> dict:
 
 
 def give_up(job_id: str) -> None:
-    if (store.get(job_id) or {}).get("status") != "done":
-        store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
+    if (download_store.get(job_id) or {}).get("status") != "done":
+        download_store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
 
 
 def _wanted(rec: dict, job: dict) -> bool:
@@ -114,11 +114,11 @@ def _file_name(rec: dict) -> str:
 
 def build(job_id: str) -> None:
     """The worker's part: zip the PDFs, write the manifest, publish. Idempotent: a finished job is left be."""
-    job = store.get(job_id)
+    job = download_store.get(job_id)
     if not job or job["status"] == "done":
         return
-    store.update(job_id, status="running", done=0)
-    recs = sorted((r for r in record_store.get_many(job["record_ids"]) if _wanted(r, job)),
+    download_store.update(job_id, status="running", done=0)
+    recs = sorted((r for r in store.get_many(job["record_ids"]) if _wanted(r, job)),
                   key=lambda r: r["cert_no"])
     out = io.BytesIO()
     with ThreadPoolExecutor(max_workers=16) as pool, \
@@ -127,8 +127,8 @@ def build(job_id: str) -> None:
         for n, (rec, pdf) in enumerate(zip(recs, pdfs, strict=True), start=1):
             archive.writestr(_file_name(rec), pdf)
             if n % PROGRESS_EVERY == 0:
-                store.update(job_id, done=n)
+                download_store.update(job_id, done=n)
         archive.writestr("证书清单.xlsx", xlsx.build(MANIFEST_COLUMNS, recs, "证书清单"))
     key = f"downloads/{job['org_id']}/{job_id}.zip"
     files.put(key, out.getvalue(), "application/zip")
-    store.update(job_id, status="done", done=len(recs), key=key, expires=int(time.time()) + 86400)
+    download_store.update(job_id, status="done", done=len(recs), key=key, expires=int(time.time()) + 86400)

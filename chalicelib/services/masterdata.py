@@ -5,7 +5,7 @@ from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal
 from ..domain.errors import Forbidden, InvalidInput, NotFound
-from ..store import masterdata as store
+from ..store import masterdata as master
 from . import photos, xlsx
 
 sheets = lazy.module("chalicelib.sheets")     # openpyxl: reading an import file loads it
@@ -17,26 +17,26 @@ IMPORT_MODES = ("all_or_nothing", "valid_rows")
 # ---- what each caller may see ------------------------------------------------------------------------
 
 def _plans_at_site(college_id: str) -> list[dict]:
-    return [p for p in store.list_all("plans") if college_id in p["site_ids"]]
+    return [p for p in master.list_all("plans") if college_id in p["site_ids"]]
 
 
 def visible_certificates(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return store.list_all("certificates")
+        return master.list_all("certificates")
     if principal.role in TEO_ROLES:
-        return store.certificates_of_org(principal.org_id)
+        return master.certificates_of_org(principal.org_id)
     if principal.role in COLLEGE_ROLES:
         ids = {p["certificate_id"] for p in _plans_at_site(principal.org_id)}
-        return [c for c in store.get_many("certificates", [{"id": i} for i in ids])]
+        return [c for c in master.get_many("certificates", [{"id": i} for i in ids])]
     raise Forbidden("当前账号的角色无权查看证书目录", code="role_forbidden")
 
 
 def visible_plans(principal: Principal, exam_year: int | None = None,
                   certificate_id: str | None = None) -> list[dict]:
     if principal.is_admin:
-        plans = store.list_all("plans")
+        plans = master.list_all("plans")
     elif principal.role in TEO_ROLES:
-        plans = [p for c in store.certificates_of_org(principal.org_id) for p in store.plans_of_certificate(c["id"])]
+        plans = [p for c in master.certificates_of_org(principal.org_id) for p in master.plans_of_certificate(c["id"])]
     elif principal.role in COLLEGE_ROLES:
         plans = _plans_at_site(principal.org_id)
     else:
@@ -49,23 +49,23 @@ def visible_plans(principal: Principal, exam_year: int | None = None,
 
 def visible_orgs(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return store.list_all("orgs")
+        return master.list_all("orgs")
     if principal.role in TEO_ROLES:
-        return [o for o in [store.get("orgs", id=principal.org_id)] if o]
+        return [o for o in [master.get("orgs", id=principal.org_id)] if o]
     if principal.role in COLLEGE_ROLES:
         ids = {c["org_id"] for c in visible_certificates(principal)}
-        return store.get_many("orgs", [{"id": i} for i in ids])
+        return master.get_many("orgs", [{"id": i} for i in ids])
     raise Forbidden("当前账号的角色无权查看机构", code="role_forbidden")
 
 
 def visible_colleges(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return store.list_all("colleges")
+        return master.list_all("colleges")
     if principal.role in COLLEGE_ROLES:
-        return [c for c in [store.get("colleges", id=principal.org_id)] if c]
+        return [c for c in [master.get("colleges", id=principal.org_id)] if c]
     if principal.role in TEO_ROLES:
         ids = {s for p in visible_plans(principal) for s in p["site_ids"]}
-        return store.get_many("colleges", [{"id": i} for i in ids])
+        return master.get_many("colleges", [{"id": i} for i in ids])
     raise Forbidden("当前账号的角色无权查看院校", code="role_forbidden")
 
 
@@ -125,7 +125,7 @@ def with_links(row: dict) -> dict:
 
 def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
     _check_own(principal, kind, org_id)
-    row = store.get(kind, id=org_id)
+    row = master.get(kind, id=org_id)
     if not row:
         raise NotFound("机构不存在", code="org_not_found")
     return row
@@ -142,8 +142,8 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
             title = {f.key: f.title for f in md.KINDS[kind]}[key]
             raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     clean = md.parse_row(kind, candidate)
-    store.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
-    return store.get(kind, id=org_id)
+    master.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
+    return master.get(kind, id=org_id)
 
 
 def _check_own(principal: Principal, kind: str, org_id: str) -> None:
@@ -174,7 +174,7 @@ def upsert(kind: str, raw: dict) -> dict:
     if report["errors"]:
         raise InvalidInput(report["errors"][0]["message"], code="invalid_row")
     (row,) = _merged(kind, report["rows"])
-    store.put(kind, row)
+    master.put(kind, row)
     return report["rows"][0]
 
 
@@ -209,7 +209,7 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
     report = _validate(kind, rows)
     imported = 0
     if report["rows"] and (mode == "valid_rows" or not report["errors"]):
-        imported = store.put_many(kind, _merged(kind, report["rows"]))
+        imported = master.put_many(kind, _merged(kind, report["rows"]))
     return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
             "total": len(rows)}
 
@@ -217,7 +217,7 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
 def _merged(kind: str, rows: list[dict]) -> list[dict]:
     """An import updates the columns it has: what else an existing row holds (its stamp, its seal) stays."""
     keys = md.NATURAL_KEYS[kind]
-    existing = {tuple(r[k] for k in keys): r for r in store.get_many(kind, [{k: r[k] for k in keys} for r in rows])}
+    existing = {tuple(r[k] for k in keys): r for r in master.get_many(kind, [{k: r[k] for k in keys} for r in rows])}
     return [{**existing.get(tuple(r[k] for k in keys), {}), **r} for r in rows]
 
 
@@ -257,7 +257,7 @@ def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:
 
 
 def _ids(kind: str) -> set[str]:
-    return {r["id"] for r in store.list_all(kind)}
+    return {r["id"] for r in master.list_all(kind)}
 
 
 def _check_certificates(rows: list[dict]):
@@ -266,7 +266,7 @@ def _check_certificates(rows: list[dict]):
 
 
 def _check_plans(rows: list[dict]):
-    certs = {c["id"]: c for c in store.list_all("certificates")}
+    certs = {c["id"]: c for c in master.list_all("certificates")}
     colleges = _ids("colleges")
 
     def problems(r: dict) -> list[str]:
@@ -291,8 +291,8 @@ def _check_candidates(rows: list[dict]):
 
 
 def _check_results(rows: list[dict]):
-    plans = {p["id"]: p for p in store.list_all("plans")}
-    known = {c["candidate_no"] for c in store.get_many(
+    plans = {p["id"]: p for p in master.list_all("plans")}
+    known = {c["candidate_no"] for c in master.get_many(
         "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in rows}])}
 
     def problems(r: dict) -> list[str]:
@@ -328,8 +328,8 @@ def candidate_view(candidate: dict, full_id: bool = False) -> dict:
 def list_candidates(principal: Principal, college_id: str) -> list[dict]:
     if not principal.is_admin and not (principal.role in COLLEGE_ROLES and principal.org_id == college_id):
         raise NotFound("院校不存在", code="org_not_found")
-    if not store.get("colleges", id=college_id):
+    if not master.get("colleges", id=college_id):
         raise NotFound("院校不存在", code="org_not_found")
     # Only the platform admin, who corrects candidates' data, sees ID numbers in full.
     return [candidate_view(c, full_id=principal.is_admin)
-            for c in _sorted(store.candidates_of_college(college_id), "candidate_no")]
+            for c in _sorted(master.candidates_of_college(college_id), "candidate_no")]
