@@ -10,13 +10,14 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import tenacity
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from .. import config
+from .. import config, lazy
 from ..domain.errors import Busy
+
+tenacity = lazy.module("tenacity")     # loaded by the first batch write, not at cold start
 
 MAX_ITEMS = 100
 RETRIES = 6
