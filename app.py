@@ -1,7 +1,7 @@
 """SkillCert: wiring only. Routes live in chalicelib/api (one blueprint per area)."""
 from chalice import Chalice, Rate
 
-from chalicelib import queue
+from chalicelib import jobqueue, logs
 from chalicelib.api import (
     accounts,
     credentials,
@@ -37,32 +37,38 @@ app.register_blueprint(photos.bp)
 app.register_blueprint(meta.bp)
 
 
-@app.on_sqs_message(queue=queue.queue_name(), batch_size=10)
+@app.on_sqs_message(queue=jobqueue.queue_name(), batch_size=10)
+@logs.lambda_entry
 def run_jobs(event):
     return jobs.handle(event.to_dict(), event.context)
 
 
-@app.on_sqs_message(queue=queue.dead_letter_queue_name(), batch_size=10)
+@app.on_sqs_message(queue=jobqueue.dead_letter_queue_name(), batch_size=10)
+@logs.lambda_entry
 def fail_dead_letters(event):
     return jobs.handle_dead_letters(event.to_dict(), event.context)
 
 
 # Batch downloads on their own queue and function: a flood of ZIPs never delays stamping.
-@app.on_sqs_message(queue=queue.downloads_queue_name(), batch_size=1)
+@app.on_sqs_message(queue=jobqueue.downloads_queue_name(), batch_size=1)
+@logs.lambda_entry
 def run_downloads(event):
     return jobs.handle(event.to_dict(), event.context)
 
 
-@app.on_sqs_message(queue=queue.downloads_dead_letter_queue_name(), batch_size=10)
+@app.on_sqs_message(queue=jobqueue.downloads_dead_letter_queue_name(), batch_size=10)
+@logs.lambda_entry
 def fail_download_dead_letters(event):
     return jobs.handle_dead_letters(event.to_dict(), event.context)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
+@logs.lambda_entry
 def sweep_stuck_certificates(event):
     stamping.sweep()
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
+@logs.lambda_entry
 def resend_unsent_jobs(event):
     issuing.resend_unsent()

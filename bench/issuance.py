@@ -92,7 +92,7 @@ def run() -> tuple[list[str], dict]:
 def _end_to_end(images: dict) -> tuple[list[str], dict]:
     """1,000 READY records issued through the service and stamped by the worker via the local poller."""
     from app import app
-    from chalicelib import pki, queue
+    from chalicelib import jobqueue, pki
     from chalicelib.domain.access import Principal, Role
     from chalicelib.services import issuance, seals
     from chalicelib.store import masterdata
@@ -109,7 +109,7 @@ def _end_to_end(images: dict) -> tuple[list[str], dict]:
     store.bulk_load(batch)
     staff = Principal("bench", Role.TEO, org_id="bench-teo")
     poller = SqsPoller(app, wait_seconds=0)
-    source = next(s for s in poller.sources() if s.queue == queue.queue_name())
+    source = next(s for s in poller.sources() if s.queue == jobqueue.queue_name())
     url = poller._sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
     before = aws.AWS_CALLS.copy()
     started = time.perf_counter()

@@ -18,7 +18,8 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
 from werkzeug.serving import make_server
 
-from chalicelib import config, queue
+from chalicelib import config
+from chalicelib import jobqueue as queue
 from chalicelib.services import stamping
 from chalicelib.store.models import Entity
 

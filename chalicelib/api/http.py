@@ -3,23 +3,23 @@
 ``endpoint`` gives every view the same treatment: the token authorizer unless public, the caller as a
 ``Principal``, the JSON body parsed, size-checked and validated against the declared JSON Schema (which is
 also what ``/api/openapi.json`` publishes), domain errors mapped to their status, and unexpected errors
-logged with the request id and answered with a 500 that names it.
+logged with the request id and answered with a 500 that names it. The request id is the correlation id
+of every log line the request writes.
 """
 import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from aws_lambda_powertools import Logger
 from chalice import AuthResponse, Blueprint, Response
 
 from .. import auth, lazy
 from ..domain.access import Principal, Role
 from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
+from ..logs import log
 from ..services import accounts
 from . import errors
 
-log = Logger(service="skillcert")
 jsonschema = lazy.module("jsonschema")      # loaded by the first request with a body, not at cold start
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -179,6 +179,9 @@ def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag
         @functools.wraps(fn)
         def view(**params: str) -> Response:
             request = bp.current_request
+            request_id = (request.context or {}).get("requestId") or getattr(
+                bp.lambda_context, "aws_request_id", "-")
+            log.set_correlation_id(request_id)
             try:
                 kwargs: dict[str, Any] = {}
                 if not public:
@@ -196,9 +199,7 @@ def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag
             except DomainError as exc:
                 return errors.to_response(exc, json_response)
             except Exception:
-                request_id = (request.context or {}).get("requestId") or getattr(
-                    bp.lambda_context, "aws_request_id", "-")
-                log.exception("unhandled error", extra={"path": request.path, "request_id": request_id})
+                log.exception("unhandled error", extra={"path": request.path})
                 return json_response(errors.error_body(
                     "internal_error", f"服务器内部错误，请稍后重试（请求编号：{request_id}）"), 500)
 

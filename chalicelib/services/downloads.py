@@ -14,16 +14,14 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
-from .. import files, lazy, queue
+from .. import files, jobqueue
 from ..domain import idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status
-from ..store import downloads as store
-from ..store import records as record_store
-from . import records
-
-sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
+from ..store import downloads as download_store
+from ..store import records as store
+from . import records, xlsx
 
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
 MAX_IN_PROGRESS = 3      # per user: one tenant's ZIPs cannot fill the downloads worker
@@ -31,8 +29,18 @@ RETRY_AFTER_SECONDS = 30
 REUSE_WITHIN = dt.timedelta(minutes=10)
 STALE_AFTER = dt.timedelta(minutes=15)      # a job not finished by then died; the dead-letter handler fails it
 IN_PROGRESS = ("queued", "running")
-MANIFEST_TITLES = ["证书编号", "考生姓名", "身份证号", "证书名称", "证书等级", "发证方式", "证书状态", "发证日期",
-                   "文件名", "SHA-256"]
+MANIFEST_COLUMNS = [
+    ("证书编号", lambda r: r["cert_no"]),
+    ("考生姓名", lambda r: r["candidate_name"]),
+    ("身份证号", lambda r: idcard.mask(r["id_number"])),
+    ("证书名称", lambda r: r["certificate_name"]),
+    ("证书等级", lambda r: r["level"]),
+    ("发证方式", lambda r: METHODS.get(r.get("method") or "electronic", "")),
+    ("证书状态", lambda r: "已撤销" if r.get("revoked") else "有效"),
+    ("发证日期", lambda r: r.get("award_date")),
+    ("文件名", lambda r: _file_name(r)),
+    ("SHA-256", lambda r: r["pdf_sha256"]),
+]
 PROGRESS_EVERY = 50
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -50,7 +58,7 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     now = dt.datetime.now(dt.timezone.utc)
     digest = hashlib.sha256(json.dumps([sorted((r["id"], int(r["version"])) for r in chosen), include_revoked])
                             .encode()).hexdigest()
-    recent = store.recent(principal.username, (now - STALE_AFTER).isoformat())
+    recent = download_store.recent(principal.username, (now - STALE_AFTER).isoformat())
     reuse = next((j for j in recent if j.get("digest") == digest and j["status"] != "failed"
                   and j["created_at"] >= (now - REUSE_WITHIN).isoformat()), None)
     if reuse:
@@ -65,9 +73,9 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
            "created_at": now.isoformat(), "record_ids": [r["id"] for r in chosen], "status": "queued",
            "digest": digest, "include_revoked": include_revoked,
            "electronic": methods.count("electronic"), "paper": methods.count("paper")}
-    store.put(job)
-    if not queue.send_download({"kind": "zip", "job": job["id"]}):
-        store.update(job["id"], status="failed", error="任务排队失败，请重试")
+    download_store.put(job)
+    if not jobqueue.send_download({"kind": "zip", "job": job["id"]}):
+        download_store.update(job["id"], status="failed", error="任务排队失败，请重试")
     return {**view(principal, job["id"]), "skipped": skipped, "reused": False}
 
 
@@ -79,7 +87,7 @@ def filename(job: dict) -> str:
 
 
 def view(principal: Principal, job_id: str) -> dict:
-    job = store.get(job_id)
+    job = download_store.get(job_id)
     side, org = records.scope_of(principal)
     if not job or (job["side"], job["org_id"]) != (side, org):
         raise NotFound("下载任务不存在", code="download_not_found")
@@ -92,38 +100,35 @@ def view(principal: Principal, job_id: str) -> dict:
 
 
 def give_up(job_id: str) -> None:
-    if (store.get(job_id) or {}).get("status") != "done":
-        store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
+    if (download_store.get(job_id) or {}).get("status") != "done":
+        download_store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
 
 
 def _wanted(rec: dict, job: dict) -> bool:
     return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not rec.get("revoked"))
 
 
+def _file_name(rec: dict) -> str:
+    return f"{rec['cert_no']}.pdf"      # names of people stay in the manifest, never in paths
+
+
 def build(job_id: str) -> None:
     """The worker's part: zip the PDFs, write the manifest, publish. Idempotent: a finished job is left be."""
-    job = store.get(job_id)
+    job = download_store.get(job_id)
     if not job or job["status"] == "done":
         return
-    store.update(job_id, status="running", done=0)
-    recs = sorted((r for r in record_store.get_many(job["record_ids"]) if _wanted(r, job)),
+    download_store.update(job_id, status="running", done=0)
+    recs = sorted((r for r in store.get_many(job["record_ids"]) if _wanted(r, job)),
                   key=lambda r: r["cert_no"])
     out = io.BytesIO()
-    rows = []
     with ThreadPoolExecutor(max_workers=16) as pool, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         pdfs = pool.map(lambda r: files.read(r["pdf_key"]), recs)      # S3 reads overlap; order is kept
         for n, (rec, pdf) in enumerate(zip(recs, pdfs, strict=True), start=1):
-            name = f"{rec['cert_no']}.pdf"      # names of people stay in the manifest, never in paths
-            archive.writestr(name, pdf)
-            rows.append([rec["cert_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
-                         rec["certificate_name"], rec["level"],
-                         METHODS.get(rec.get("method") or "electronic", ""),
-                         "已撤销" if rec.get("revoked") else "有效",
-                         rec.get("award_date"), name, rec["pdf_sha256"]])
+            archive.writestr(_file_name(rec), pdf)
             if n % PROGRESS_EVERY == 0:
-                store.update(job_id, done=n)
-        archive.writestr("证书清单.xlsx", sheets.write(MANIFEST_TITLES, rows, "证书清单"))
+                download_store.update(job_id, done=n)
+        archive.writestr("证书清单.xlsx", xlsx.build(MANIFEST_COLUMNS, recs, "证书清单"))
     key = f"downloads/{job['org_id']}/{job_id}.zip"
     files.put(key, out.getvalue(), "application/zip")
-    store.update(job_id, status="done", done=len(recs), key=key, expires=int(time.time()) + 86400)
+    download_store.update(job_id, status="done", done=len(recs), key=key, expires=int(time.time()) + 86400)

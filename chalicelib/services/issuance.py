@@ -2,7 +2,7 @@
 sends ISSUED or STAMP_FAILED records back to READY."""
 import datetime as dt
 
-from .. import queue
+from .. import jobqueue
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict
 from ..domain.workflow import Action, next_status, sources
@@ -48,7 +48,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
 
 
 # Three full messages per transaction: 2 items per record, 2 counters and the outbox item fit in 100.
-CHUNK_RECORDS = 3 * queue.JOBS_PER_MESSAGE
+CHUNK_RECORDS = 3 * jobqueue.JOBS_PER_MESSAGE
 UNSENT_AFTER = dt.timedelta(minutes=2)     # longer than any issue request takes to send its chunks
 
 
@@ -59,9 +59,9 @@ def _job(change: store.Change) -> dict:
 
 
 def _send(jobs: list[dict]) -> bool:
-    messages = [{"kind": "stamp", "jobs": jobs[i:i + queue.JOBS_PER_MESSAGE]}
-                for i in range(0, len(jobs), queue.JOBS_PER_MESSAGE)]
-    return not queue.send(messages)
+    messages = [{"kind": "stamp", "jobs": jobs[i:i + jobqueue.JOBS_PER_MESSAGE]}
+                for i in range(0, len(jobs), jobqueue.JOBS_PER_MESSAGE)]
+    return not jobqueue.send(messages)
 
 
 def resend_unsent() -> int:

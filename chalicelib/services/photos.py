@@ -6,17 +6,15 @@ photo.
 """
 from concurrent.futures import ThreadPoolExecutor
 
-from aws_lambda_powertools import Logger
-
 from .. import files
 from ..domain import masterdata as md
 from ..domain import photocheck, photozip, uploads
 from ..domain.access import COLLEGE_ROLES, Principal, Role
 from ..domain.errors import DomainError, NotFound
-from ..store import masterdata as store
+from ..logs import log
+from ..store import masterdata as master
 
 CONTENT_TYPE = "image/jpeg"
-log = Logger(service="skillcert")
 
 
 def key(candidate_no: str) -> str:
@@ -30,7 +28,7 @@ def link(candidate_no: str) -> str:
 def attach(candidate_no: str, jpeg: bytes) -> None:
     """Store an already normalised photo and mark the candidate as having one."""
     files.put(key(candidate_no), jpeg, CONTENT_TYPE)
-    store.set_fields("candidates", {"candidate_no": candidate_no}, has_photo=True)
+    master.set_fields("candidates", {"candidate_no": candidate_no}, has_photo=True)
 
 
 def attach_many(jpegs: dict[str, bytes]) -> set[str]:
@@ -44,14 +42,14 @@ def attach_many(jpegs: dict[str, bytes]) -> set[str]:
         return item[0]
     with ThreadPoolExecutor(8) as pool:
         failed = {n for n in pool.map(put, jpegs.items()) if n}
-    store.set_many("candidates", [{"candidate_no": n} for n in jpegs if n not in failed], has_photo=True)
+    master.set_many("candidates", [{"candidate_no": n} for n in jpegs if n not in failed], has_photo=True)
     return failed
 
 
 def _candidate(principal: Principal, candidate_no: str, roles: tuple[Role, ...]) -> dict:
     """The candidate, if the caller may act on it: the admin, or ``roles`` of the candidate's own college.
     Anyone else finds nothing, as with another tenant's object."""
-    row = store.get("candidates", candidate_no=candidate_no) if md.CANDIDATE_NO.match(candidate_no) else None
+    row = master.get("candidates", candidate_no=candidate_no) if md.CANDIDATE_NO.match(candidate_no) else None
     if row and (principal.is_admin or (principal.role in roles and principal.org_id == row["college_id"])):
         return row
     raise NotFound("考生不存在", code="candidate_not_found")
@@ -80,11 +78,11 @@ def _owners(found: list[photozip.Entry]) -> dict[tuple[str, str], list[dict]]:
     keys = {e.key for e in found if e.key}
     numbers = [v for k, v in keys if k == "candidate_no"]
     owners: dict[tuple[str, str], list[dict]] = {}
-    for row in store.get_many("candidates", [{"candidate_no": n} for n in numbers]):
+    for row in master.get_many("candidates", [{"candidate_no": n} for n in numbers]):
         owners[("candidate_no", row["candidate_no"])] = [row]
     if any(k == "id_number" for k, _ in keys):
-        for college in store.list_all("colleges"):
-            for row in store.candidates_of_college(college["id"]):
+        for college in master.list_all("colleges"):
+            for row in master.candidates_of_college(college["id"]):
                 if ("id_number", row.get("id_number")) in keys:
                     owners.setdefault(("id_number", row["id_number"]), []).append(row)
     return owners

@@ -1,9 +1,7 @@
 """Use cases of the issuance records: generate pending records (F3), list the tabs with counts, view one
 record with its audit trail, delete an unsigned one."""
-import uuid
 from dataclasses import dataclass, replace
 
-from .. import files, lazy
 from ..domain import idcard
 from ..domain import masterdata as md
 from ..domain.access import Principal, Role
@@ -12,9 +10,7 @@ from ..domain.filters import ALL, RecordFilter, parse_filter
 from ..domain.workflow import LABELS, Status, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
-from . import accounts
-
-sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
+from . import accounts, xlsx
 
 # ---- scope -------------------------------------------------------------------------------------------
 
@@ -133,30 +129,39 @@ def preview(principal: Principal, body: dict) -> dict:
             "summary": f"共{total}人，可发证{len(found.issuable)}人{_apart(split)}"}
 
 
-LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]
+_LIST_COLUMNS = [
+    ("考生编号", lambda r: r["candidate_no"]),
+    ("考生姓名", lambda r: r["candidate_name"]),
+    ("身份证号", lambda r: r["id_number"]),
+    ("学生类型", lambda r: r["student_type"]),
+    ("所属院校", lambda r: r["college_name"]),
+    ("证书名称", lambda r: r["certificate_name"]),
+    ("证书等级", lambda r: r["level"]),
+    ("考证结果", lambda r: "已通过"),
+]
 
 
 def lists(principal: Principal, body: dict, kind: str) -> dict:
     """The issuable (可发证名单) or not-issuable (不可发证名单, with the reason) list as an xlsx link."""
     found = _candidates(principal, body)
-    colleges = {c["id"]: c["name"] for c in master.list_all("colleges")}
     if kind == "issuable":
-        titles = LIST_TITLES
-        rows = [[r["candidate_no"], r["candidate_name"], r["id_number"], r["student_type"], r["college_name"],
-                 r["certificate_name"], r["level"], "已通过"] for r in found.issuable]
-        name = "可发证名单.xlsx"
+        columns, rows, name = _LIST_COLUMNS, found.issuable, "可发证名单.xlsx"
     else:
-        titles = LIST_TITLES + ["不可发证原因"]
+        colleges = {c["id"]: c["name"] for c in master.list_all("colleges")}
         cert = master.get("certificates", id=body["certificate_id"])
-        rows = [[n["candidate"].get("candidate_no"), n["candidate"].get("name", ""),
-                 n["candidate"].get("id_number", ""), n["candidate"].get("student_type", ""),
-                 colleges.get(n["candidate"].get("college_id"), ""), cert["name"], n["result"]["level"],
-                 md.PASSED if n["result"]["passed"] else md.FAILED, "；".join(n["reasons"])]
-                for n in found.not_issuable]
-        name = "不可发证名单.xlsx"
-    key = f"lists/{principal.org_id}/{uuid.uuid4().hex}/{name}"
-    files.put(key, sheets.write(titles, rows), sheets.CONTENT_TYPE)
-    return {"url": files.link(key, filename=name), "count": len(rows), "filename": name}
+        columns = [
+            ("考生编号", lambda n: n["candidate"].get("candidate_no")),
+            ("考生姓名", lambda n: n["candidate"].get("name", "")),
+            ("身份证号", lambda n: n["candidate"].get("id_number", "")),
+            ("学生类型", lambda n: n["candidate"].get("student_type", "")),
+            ("所属院校", lambda n: colleges.get(n["candidate"].get("college_id"), "")),
+            ("证书名称", lambda n: cert["name"]),
+            ("证书等级", lambda n: n["result"]["level"]),
+            ("考证结果", lambda n: md.PASSED if n["result"]["passed"] else md.FAILED),
+            ("不可发证原因", lambda n: "；".join(n["reasons"])),
+        ]
+        rows, name = found.not_issuable, "不可发证名单.xlsx"
+    return xlsx.publish(xlsx.temporary_key("lists/", principal.org_id, name), name, columns, rows)
 
 
 def generate(principal: Principal, body: dict) -> dict:

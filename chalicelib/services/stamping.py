@@ -14,11 +14,10 @@ import threading
 import uuid
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools import Logger
-
 from .. import config, files, lazy
 from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
+from ..logs import log
 from ..store import masterdata as master
 from ..store import records as store
 from ..store import statuslist
@@ -26,7 +25,6 @@ from . import evidence, photos
 
 sealing = lazy.module("chalicelib.sealing")
 certificate = lazy.module("chalicelib.render.certificate")
-log = Logger(service="skillcert")
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
 SYSTEM = {"actor": "system", "role": "worker", "org_id": None}

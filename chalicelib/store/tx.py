@@ -4,11 +4,9 @@ pynamodb sends a transaction's items in the order condition checks, deletes, put
 cancellation reasons come back in that order, so each item carries its owner (the id of the record it
 belongs to, or None for an item the whole chunk shares) and a failed condition is reported by owner.
 A ``TransactionConflict`` (another transaction on the same item at the same time) or
-throttling is retried by ``settle``.
+throttling is retried by ``settle`` (tenacity: jittered exponential backoff, then busy).
 """
 import functools
-import random
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -16,8 +14,10 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from .. import config
+from .. import config, lazy
 from ..domain.errors import Busy
+
+tenacity = lazy.module("tenacity")     # loaded by the first batch write, not at cold start
 
 MAX_ITEMS = 100
 RETRIES = 6
@@ -84,26 +84,35 @@ class Tx:
         return Outcome(ok=True)
 
 
+class _Contended(Exception):
+    """A commit refused only for a concurrent transaction or throttling: worth another attempt."""
+
+
 def settle(pending: list, owner_of, build) -> tuple[list, list]:
     """Commit ``build(pending)`` until it goes through. Items whose condition failed are dropped from the
-    next attempt and returned second; conflicts and throttling are retried with jittered backoff."""
-    done: list = []
+    next attempt at once and returned second; conflicts and throttling are retried with jittered backoff
+    (up to ``RETRIES`` times, then ``Busy``)."""
     failed: list = []
-    retries = 0
-    while pending:
-        outcome = build(pending).commit()
-        if outcome.ok:
-            done += pending
-            break
-        if outcome.failed:
-            failed += [p for p in pending if owner_of(p) in outcome.failed]
+
+    def attempt() -> None:
+        nonlocal pending
+        while pending:
+            outcome = build(pending).commit()
+            if outcome.ok:
+                return
+            if not outcome.failed:
+                raise _Contended()
+            failed.extend(p for p in pending if owner_of(p) in outcome.failed)
             pending = [p for p in pending if owner_of(p) not in outcome.failed]
-            continue
-        retries += 1
-        if retries > RETRIES:
-            raise Busy("系统繁忙，请稍后重试", code="busy")
-        time.sleep(min(0.05 * 2 ** retries, 1.0) * random.random())
-    return done, failed
+
+    try:
+        tenacity.Retrying(retry=tenacity.retry_if_exception_type(_Contended),
+                          stop=tenacity.stop_after_attempt(RETRIES + 1),
+                          wait=tenacity.wait_random_exponential(multiplier=0.1, max=1.0),
+                          reraise=True)(attempt)
+    except _Contended:
+        raise Busy("系统繁忙，请稍后重试", code="busy") from None
+    return pending, failed
 
 
 def conditional(write: Callable[[], object]) -> bool:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import requests
 from openpyxl import load_workbook
 
-from chalicelib import queue
+from chalicelib import jobqueue
 from chalicelib.services import jobs
 from chalicelib.store import downloads as download_store
 from devstack import aws
@@ -84,7 +84,7 @@ def test_the_same_request_answers_the_same_job_and_a_user_has_at_most_three_in_p
     assert again["id"] == first["id"] and again["reused"] is True
     finished(api, first, "teo_signer")
 
-    monkeypatch.setattr(queue, "send_download", lambda body: True)      # queued, never picked up
+    monkeypatch.setattr(jobqueue, "send_download", lambda body: True)      # queued, never picked up
     started = []
     try:
         for part in ([ids[0]], [ids[1]], [ids[2]]):
@@ -107,15 +107,15 @@ def test_stamping_is_not_queued_behind_a_flood_of_zip_jobs(api, monkeypatch):
     suffix = uuid.uuid4().hex[:8]
     monkeypatch.setenv("SKILLCERT_QUEUE", f"flood-stamping-{suffix}")
     monkeypatch.setenv("SKILLCERT_DOWNLOADS_QUEUE", f"flood-downloads-{suffix}")
-    stamping_url, _ = aws._queue(queue.queue_name(), queue.dead_letter_queue_name())
-    downloads_url, _ = aws._queue(queue.downloads_queue_name(), queue.downloads_dead_letter_queue_name())
+    stamping_url, _ = aws._queue(jobqueue.queue_name(), jobqueue.dead_letter_queue_name())
+    downloads_url, _ = aws._queue(jobqueue.downloads_queue_name(), jobqueue.downloads_dead_letter_queue_name())
     ids = ready(api, fresh_plan(api, per_site=2, sites=("ncut",)))
     for _ in range(40):
-        assert queue.send_download({"kind": "zip", "job": uuid.uuid4().hex})
+        assert jobqueue.send_download({"kind": "zip", "job": uuid.uuid4().hex})
     r = api.post("/records/issue", as_="teo", json={"record_ids": ids, "method": "electronic"})
     assert r.status_code == 202, r.text
 
-    sqs = queue._client()
+    sqs = jobqueue._client()
     first = sqs.receive_message(QueueUrl=stamping_url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
     bodies = [m["Body"] for m in first]
     assert all('"kind": "stamp"' in b for b in bodies) and len(bodies) == 1      # no ZIP in front of it

@@ -332,10 +332,10 @@ def test_odd_input_to_verification_is_a_clean_404_or_400(api):
 
 
 def test_a_record_whose_job_was_lost_is_swept_to_stamp_failed(api, monkeypatch):
-    from chalicelib import queue
+    from chalicelib import jobqueue
     plan = fresh_plan(api, per_site=1, sites=("bjtu",))
     (rid,) = ready(api, plan)
-    monkeypatch.setattr(queue, "send", lambda bodies: [])     # "sent", but nothing reached SQS
+    monkeypatch.setattr(jobqueue, "send", lambda bodies: [])     # "sent", but nothing reached SQS
     issue(api, [rid])
     monkeypatch.undo()
     assert api.get(f"/records/{rid}", as_="teo").json()["status"] == "GENERATING"
@@ -348,12 +348,12 @@ def test_a_record_whose_job_was_lost_is_swept_to_stamp_failed(api, monkeypatch):
 def test_the_same_message_handled_twice_and_a_stale_one_change_nothing_more(api, monkeypatch):
     import json as _json
 
-    from chalicelib import queue
+    from chalicelib import jobqueue
     from chalicelib.services import jobs
     plan = fresh_plan(api, per_site=2, sites=("bjtu",))
     ids = ready(api, plan)
     captured = []
-    monkeypatch.setattr(queue, "send", lambda bodies: captured.extend(bodies) or [])
+    monkeypatch.setattr(jobqueue, "send", lambda bodies: captured.extend(bodies) or [])
     issue(api, ids)
     monkeypatch.undo()
     (body,) = captured

@@ -9,7 +9,7 @@ requests of the batch (the outbox clean-up, a block of numbers)."""
 import json
 import math
 
-from chalicelib import queue
+from chalicelib import jobqueue
 from chalicelib.domain.access import Principal, Role
 from chalicelib.services import issuance, stamping
 from devstack import aws
@@ -26,7 +26,7 @@ def test_issuing_16_electronic_certificates_stays_within_the_per_1000_request_bu
     assert len(ids) == 16
     messages: list[dict] = []
     sends = []
-    monkeypatch.setattr(queue, "send", lambda bodies: sends.append(len(bodies)) or messages.extend(bodies) or [])
+    monkeypatch.setattr(jobqueue, "send", lambda bodies: sends.append(len(bodies)) or messages.extend(bodies) or [])
     # The stack's scheduled sweeps run in the background and would be counted too: not during this batch.
     monkeypatch.setattr(issuance, "resend_unsent", lambda: None)
     monkeypatch.setattr(stamping, "sweep", lambda *a, **k: 0)

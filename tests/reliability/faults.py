@@ -7,6 +7,8 @@ import uuid
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.endpoint import Endpoint
 
+from chalicelib import logs
+
 
 class _Body:
     def __init__(self, data: bytes) -> None:
@@ -71,14 +73,16 @@ def sqs_event(bodies: list[dict], receive_count: int = 1) -> dict:
 
 
 class LogCapture(logging.Handler):
-    """What the service logged, with the request id each error names."""
+    """What the service logged, as its JSON lines say it (with the request id as correlation id)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.records: list[logging.LogRecord] = []
+        self.lines: list[dict] = []
 
     def emit(self, record) -> None:
         self.records.append(record)
+        self.lines.append(json.loads(logs.log.registered_formatter.format(record)))
 
     def request_ids(self) -> set[str]:
-        return {getattr(r, "request_id", None) for r in self.records}
+        return {line.get("correlation_id") for line in self.lines}

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from chalicelib import files, queue
+from chalicelib import files, jobqueue
 from chalicelib.services import jobs
 
 from ..integration.conftest import assert_error
@@ -24,7 +24,7 @@ TRANSACT = "DynamoDB_20120810.TransactWriteItems"
 @pytest.fixture
 def held(monkeypatch) -> list[dict]:
     messages: list[dict] = []
-    monkeypatch.setattr(queue, "send", lambda bodies: messages.extend(bodies) or [])
+    monkeypatch.setattr(jobqueue, "send", lambda bodies: messages.extend(bodies) or [])
     return messages
 
 
@@ -247,10 +247,10 @@ def test_an_issue_killed_between_a_transaction_and_its_send_strands_one_chunk_wh
         held.extend(bodies)
         return []
 
-    monkeypatch.setattr(queue, "send", send_then_die)
+    monkeypatch.setattr(jobqueue, "send", send_then_die)
     with pytest.raises(Killed):
         issuance.issue(Principal("teo", Role.TEO, org_id="zwl"), ids, None, "electronic")
-    monkeypatch.setattr(queue, "send", lambda bodies: held.extend(bodies) or [])
+    monkeypatch.setattr(jobqueue, "send", lambda bodies: held.extend(bodies) or [])
     first_sent = {j["id"] for m in held for j in m["jobs"]}
     by_status = {}
     for rid in ids:

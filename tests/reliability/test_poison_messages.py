@@ -6,7 +6,7 @@ import time
 
 import boto3
 
-from chalicelib import queue
+from chalicelib import jobqueue
 
 from ..integration.signoff import fresh_plan, ready, wait_for
 from .conftest import scale
@@ -17,7 +17,7 @@ POISON = [
     json.dumps({"kind": "stamp"}), json.dumps({"kind": "stamp", "jobs": "r1"}),
     json.dumps({"kind": "stamp", "jobs": []}), json.dumps({"kind": "stamp", "jobs": [{"id": 1, "version": 1}]}),
     json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": "1"}]}),
-    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * (queue.JOBS_PER_MESSAGE + 1)}),
+    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * (jobqueue.JOBS_PER_MESSAGE + 1)}),
     json.dumps({"kind": "zip"}), json.dumps({"kind": "zip", "job": {"id": "x"}}), "[" * 5000 + "]" * 5000,
 ]
 
@@ -31,7 +31,7 @@ def _depth(sqs, url: str) -> int:
 def test_a_poison_flood_is_drained_and_real_jobs_still_run(api, figures):
     sqs = boto3.client("sqs")
     urls = [sqs.get_queue_url(QueueName=name)["QueueUrl"]
-            for name in (queue.queue_name(), queue.dead_letter_queue_name())]
+            for name in (jobqueue.queue_name(), jobqueue.dead_letter_queue_name())]
     rounds = scale(3, 12)
     bodies = [body or " " for body in POISON] * rounds        # SQS refuses an empty body; a blank one it takes
     capture = LogCapture()
@@ -48,7 +48,7 @@ def test_a_poison_flood_is_drained_and_real_jobs_still_run(api, figures):
         dropped = [r for r in capture.records if r.getMessage() == "malformed message dropped"]
     finally:
         logging.getLogger("skillcert").removeHandler(capture)
-    assert left == {queue.queue_name(): 0, queue.dead_letter_queue_name(): 0}
+    assert left == {jobqueue.queue_name(): 0, jobqueue.dead_letter_queue_name(): 0}
     assert len(dropped) == 2 * len(bodies)                    # each logged exactly once: never retried
     figures["poison messages drained"] += 2 * len(bodies)
 

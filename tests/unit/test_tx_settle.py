@@ -1,4 +1,6 @@
 """``settle``: failed conditions drop their owners, conflicts and throttling are retried, and it gives up."""
+import time
+
 import pytest
 
 from chalicelib.domain.errors import Busy
@@ -25,8 +27,10 @@ def run(outcomes, items):
 
 
 @pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(txmod.time, "sleep", lambda s: None)
+def sleeps(monkeypatch) -> list[float]:
+    waited: list[float] = []
+    monkeypatch.setattr(time, "sleep", waited.append)
+    return waited
 
 
 def test_failed_conditions_are_dropped_and_the_rest_committed():
@@ -47,6 +51,7 @@ def test_everything_failing_leaves_nothing_done():
     assert (done, failed) == ([], ["a", "b"])
 
 
-def test_it_gives_up_as_busy():
+def test_it_gives_up_as_busy_after_backing_off(sleeps):
     with pytest.raises(Busy):
         run([Outcome(ok=False, retry=True)] * (txmod.RETRIES + 1), ["a"])
+    assert len(sleeps) == txmod.RETRIES and all(0 <= s <= 1.0 for s in sleeps)
