@@ -18,7 +18,7 @@ from .. import files, lazy, queue
 from ..domain import idcard
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, NotFound, TooManyRequests
-from ..domain.workflow import METHODS, Status
+from ..domain.workflow import METHODS, Status, is_revoked
 from ..store import downloads as store
 from ..store import records as record_store
 from . import records
@@ -43,8 +43,8 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     chosen, skipped = records.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
     if not include_revoked:
         skipped += [{"id": r["id"], "reason": "证书已撤销，未打包（可选择包含已撤销证书）"}
-                    for r in chosen if r.get("revoked")]
-        chosen = [r for r in chosen if not r.get("revoked")]
+                    for r in chosen if is_revoked(r)]
+        chosen = [r for r in chosen if not is_revoked(r)]
         if not chosen:
             raise Conflict("所选证书均已撤销", code="nothing_to_do", details={"skipped": skipped})
     now = dt.datetime.now(dt.timezone.utc)
@@ -97,7 +97,7 @@ def give_up(job_id: str) -> None:
 
 
 def _wanted(rec: dict, job: dict) -> bool:
-    return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not rec.get("revoked"))
+    return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not is_revoked(rec))
 
 
 def build(job_id: str) -> None:
@@ -119,7 +119,7 @@ def build(job_id: str) -> None:
             rows.append([rec["cert_no"], rec["candidate_name"], idcard.mask(rec["id_number"]),
                          rec["certificate_name"], rec["level"],
                          METHODS.get(rec.get("method") or "electronic", ""),
-                         "已撤销" if rec.get("revoked") else "有效",
+                         "已撤销" if is_revoked(rec) else "有效",
                          rec.get("award_date"), name, rec["pdf_sha256"]])
             if n % PROGRESS_EVERY == 0:
                 store.update(job_id, done=n)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from .. import queue
 from ..domain.access import Principal, Role
-from ..domain.workflow import Action, next_status, sources
+from ..domain.workflow import Action, next_status, refusal, sources
 from ..store import records as store
 from . import records
 
@@ -80,7 +80,7 @@ def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | 
     principal.require(Role.TEO)
     allowed = [s.value for s in sources(Action.REISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
-    skipped += [{"id": r["id"], "reason": "证书已撤销，不能重新发放"} for r in chosen if r.get("revoked")]
-    chosen = [r for r in chosen if not r.get("revoked")]
+    skipped += [{"id": r["id"], "reason": why} for r in chosen if (why := refusal(Action.REISSUE, r))]
+    chosen = [r for r in chosen if not refusal(Action.REISSUE, r)]
     applied, more = _apply(chosen, Action.REISSUE, records.event(principal, Action.REISSUE), {"reason": None})
     return {"applied": applied, "skipped": skipped + more}

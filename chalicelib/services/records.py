@@ -9,7 +9,7 @@ from ..domain import masterdata as md
 from ..domain.access import Principal, Role
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.filters import ALL, RecordFilter, parse_filter
-from ..domain.workflow import LABELS, Status, row_actions, side_of
+from ..domain.workflow import LABELS, Status, is_revoked, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
 from . import accounts
@@ -267,9 +267,8 @@ def row_view(rec: dict, role: Role | None) -> dict:
         "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
                  "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
         "reason": rec.get("reason"),
-        "revoked": bool(rec.get("revoked")), "revoked_reason": rec.get("revoked_reason"),
-        "actions": [a for a in row_actions(role, status, bool(rec.get("signed")))
-                    if not (rec.get("revoked") and a == "reissue")],      # a revoked certificate stays revoked
+        "revoked": is_revoked(rec), "revoked_reason": rec.get("revoked_reason"),
+        "actions": row_actions(role, rec),
     }
 
 

@@ -3,6 +3,7 @@ credential is made, from a sequence, so an index is never given twice; index n i
 n // SIZE + 1. Revoking the certificate sets its bit."""
 import secrets
 
+from ..domain.workflow import is_revoked
 from .models import Record, StatusList
 from .records import allocate, get
 from .tx import conditional
@@ -26,7 +27,7 @@ def assign(rec: dict) -> dict:
     StatusList(f"STATUSLIST#{locate(index)[0]}", "STATUSLIST").update(
         actions=[StatusList.type.set(StatusList), StatusList.revision.add(0)], add_version_condition=False)
     rec = get(rec["id"])
-    if rec.get("revoked"):
+    if is_revoked(rec):
         set_bit(int(rec["status_index"]))
     return rec
 
