@@ -167,6 +167,11 @@ def check_allowed(action: Action, rec: Mapping) -> None:
         raise Conflict(found[0], code=found[1], details={"status": rec["status"]})
 
 
+def roles_for(action: Action) -> tuple[Role, ...]:
+    """Who may take ``action``, for a use case's ``requires``."""
+    return tuple(sorted(ACTION_ROLES[action]))
+
+
 def authorize(role: Role, action: Action) -> None:
     if role not in ACTION_ROLES[action]:
         raise Forbidden("当前账号的角色无权执行此操作", code="role_forbidden")

@@ -7,9 +7,9 @@ import re
 
 from .. import config, files, pki, sealcheck
 from ..domain import certno, idcard, uploads
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
-from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked
+from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked, roles_for
 from ..store import records as store
 from ..store import statuslist, throttle
 from . import evidence, records
@@ -41,10 +41,10 @@ def download(principal: Principal, rec_id: str) -> dict:
             "expires_in": files.LINK_SECONDS}
 
 
+@requires(Role.CANDIDATE)
 def mine(principal: Principal) -> list[dict]:
     """学生个人空间: the candidate's issued certificates, each with the code its QR code carries (printed on
     the holder's own PDF anyway), so 查验 opens the public page as a scan would."""
-    principal.require(Role.CANDIDATE)
     issued = [r for r in store.by_candidate(principal.candidate_no)
               if r.get("cert_no") and r["status"] == Status.ISSUED.value]
     return [{**public_facts(r), "record_id": r["id"], "verification_code": r.get("verification_code")}
@@ -194,9 +194,9 @@ def _sealed_after_revocation(signature: dict) -> bool:
     return not signed_at or dt.datetime.fromisoformat(signed_at) >= dt.datetime.fromisoformat(revoked_at)
 
 
+@requires(*roles_for(Action.REVOKE))
 def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     """Revoke an issued certificate (TEO): it stays issued, and verification shows it revoked, with why."""
-    principal.require(Role.TEO)
     rec = records.load(principal, rec_id)
     reason = check_reason(reason, "撤销原因")
     check_allowed(Action.REVOKE, rec)

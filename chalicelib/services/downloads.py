@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .. import files, lazy, queue
 from ..domain import idcard
-from ..domain.access import Principal, Role
+from ..domain.access import ORG_ROLES, Principal, requires
 from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status, is_revoked
 from ..store import downloads as store
@@ -37,9 +37,9 @@ PROGRESS_EVERY = 50
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
+@requires(*ORG_ROLES)
 def start(principal: Principal, record_ids: list[str] | None, filter_: dict | None,
           include_revoked: bool = False) -> dict:
-    principal.require(Role.TEO, Role.COLLEGE, Role.TEO_SIGNER, Role.COLLEGE_SIGNER)
     chosen, skipped = records.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
     if not include_revoked:
         skipped += [{"id": r["id"], "reason": "证书已撤销，未打包（可选择包含已撤销证书）"}
@@ -78,6 +78,7 @@ def filename(job: dict) -> str:
     return f"{what}_{day}.zip"
 
 
+@requires(*ORG_ROLES)
 def view(principal: Principal, job_id: str) -> dict:
     job = store.get(job_id)
     side, org = records.scope_of(principal)

@@ -3,8 +3,8 @@ sends ISSUED or STAMP_FAILED records back to READY."""
 import datetime as dt
 
 from .. import queue
-from ..domain.access import Principal, Role
-from ..domain.workflow import Action, next_status, refusal, sources
+from ..domain.access import Principal, requires
+from ..domain.workflow import Action, next_status, refusal, roles_for, sources
 from ..store import records as store
 from . import records
 
@@ -17,11 +17,11 @@ def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tup
     return applied, records.unapplied(lost, busy, "请稍后重试")
 
 
+@requires(*roles_for(Action.ISSUE))
 def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
     """READY → GENERATING, a chunk at a time: each chunk's transaction writes its jobs to the outbox too,
     and they go to SQS right after it, so a crash strands at most one chunk, which ``resend_unsent``
     queues again within minutes."""
-    principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     event = records.event(principal, Action.ISSUE, reason=None)
@@ -74,10 +74,10 @@ def resend_unsent() -> int:
     return count
 
 
+@requires(*roles_for(Action.REISSUE))
 def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:
     """ISSUED or STAMP_FAILED → READY: the certificate goes back to pending issuance. Its number, award
     date and earlier PDF versions are kept; the next issue makes a new version."""
-    principal.require(Role.TEO)
     allowed = [s.value for s in sources(Action.REISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
     skipped += [{"id": r["id"], "reason": why} for r in chosen if (why := refusal(Action.REISSUE, r))]

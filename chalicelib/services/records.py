@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from .. import files, lazy
 from ..domain import idcard
 from ..domain import masterdata as md
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.filters import ALL, RecordFilter, parse_filter
 from ..domain.workflow import LABELS, Status, is_revoked, row_actions, side_of
@@ -47,7 +47,6 @@ class Candidates:
 
 
 def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, str | None, str | None]:
-    principal.require(Role.TEO)
     cert = master.get("certificates", id=body["certificate_id"])
     if not cert or cert["org_id"] != principal.org_id:
         raise NotFound("考试证书不存在", code="certificate_not_found")
@@ -103,6 +102,7 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
     return Candidates(issuable, not_issuable)
 
 
+@requires(Role.TEO)
 def preview(principal: Principal, body: dict) -> dict:
     found = _candidates(principal, body)
     existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
@@ -116,6 +116,7 @@ def preview(principal: Principal, body: dict) -> dict:
 LIST_TITLES = ["考生编号", "考生姓名", "身份证号", "学生类型", "所属院校", "证书名称", "证书等级", "考证结果"]
 
 
+@requires(Role.TEO)
 def lists(principal: Principal, body: dict, kind: str) -> dict:
     """The issuable (可发证名单) or not-issuable (不可发证名单, with the reason) list as an xlsx link."""
     found = _candidates(principal, body)
@@ -139,6 +140,7 @@ def lists(principal: Principal, body: dict, kind: str) -> dict:
     return {"url": files.link(key, filename=name), "count": len(rows), "filename": name}
 
 
+@requires(Role.TEO)
 def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
@@ -147,8 +149,8 @@ def generate(principal: Principal, body: dict) -> dict:
             "created_ids": created}
 
 
+@requires(Role.TEO)
 def delete(principal: Principal, rec_id: str) -> dict:
-    principal.require(Role.TEO)
     rec = load(principal, rec_id)
     if rec["status"] != Status.TEO_PENDING.value or rec.get("signed"):
         raise Conflict(f"当前状态为「{LABELS[Status(rec['status'])]}」，已开始签发的记录不能删除",
