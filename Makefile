@@ -22,6 +22,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.installed $(WEB_SRC)
 	cd web && npm run build --silent
 
+# The UI's statuses, buttons and labels come from the domain (scripts/lifecycle_json.py).
+web/src/lifecycle.json: chalicelib/domain/workflow.py scripts/lifecycle_json.py
+	$(PY) scripts/lifecycle_json.py
+
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip

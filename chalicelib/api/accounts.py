@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from ..domain import passwords
-from ..domain.access import Role
+from ..domain.access import Role, roles_of
 from ..services import accounts
 from .http import client_ip, endpoint
 from .schemas import CODE, obj
@@ -63,19 +63,19 @@ def list_users(principal):
 
 
 @endpoint(bp, "/admin/users/{username}/deactivate", "POST", summary="Deactivate an account; its tokens stop "
-          "working at once", tag="admin", roles=(Role.ADMIN,), body=obj({}))
+          "working at once", tag="admin", roles=roles_of(accounts.set_active), body=obj({}))
 def deactivate_user(username, principal, body):
     return accounts.set_active(principal, username, False)
 
 
 @endpoint(bp, "/admin/users/{username}/activate", "POST", summary="Activate a deactivated account", tag="admin",
-          roles=(Role.ADMIN,), body=obj({}))
+          roles=roles_of(accounts.set_active), body=obj({}))
 def activate_user(username, principal, body):
     return accounts.set_active(principal, username, True)
 
 
 @endpoint(bp, "/admin/users/{username}/reset-password", "POST", summary="Set a new password for an account; "
-          "its tokens stop working", tag="admin", roles=(Role.ADMIN,),
+          "its tokens stop working", tag="admin", roles=roles_of(accounts.reset_password),
           body=obj({"new_password": _NEW_PASSWORD}, ["new_password"]))
 def reset_password(username, principal, body):
     return accounts.reset_password(principal, username, body["new_password"])

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from ..domain import masterdata as md
-from ..domain.access import Role
+from ..domain.access import Role, roles_of
 from ..domain.errors import InvalidInput
 from ..services import masterdata as service
 from . import schemas
@@ -78,7 +78,7 @@ def set_college_status(college_id, principal, body):
 
 
 @endpoint(bp, "/colleges/{org_id}/candidates", summary="Candidates of a college (ID numbers masked)",
-          tag="master data", roles=(Role.ADMIN, Role.COLLEGE, Role.COLLEGE_SIGNER))
+          tag="master data", roles=roles_of(service.list_candidates))
 def list_candidates(org_id, principal):
     return {"items": service.list_candidates(principal, org_id)}
 

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from ..domain import masterdata as md
-from ..domain.access import Role
+from ..domain.access import roles_of
 from ..domain.filters import PAGE_SIZES, parse_filter, parse_page
 from ..domain.workflow import Status
 from ..services import records as service
@@ -21,7 +21,6 @@ _GENERATE = {
 _GENERATE_BODY = schemas.obj(_GENERATE, ["exam_year", "plan_id", "certificate_id"])
 _LISTS_BODY = schemas.obj({**_GENERATE, "kind": {"enum": ["issuable", "not_issuable"]}},
                           ["exam_year", "plan_id", "certificate_id", "kind"])
-_TEO = (Role.TEO,)
 
 FILTER_QUERY = {
     "status": {"enum": ["ALL"] + [s.value for s in Status]},
@@ -32,19 +31,19 @@ FILTER_QUERY = {
 
 
 @endpoint(bp, "/records/generate/preview", "POST", summary="Count total / issuable / not issuable candidates",
-          tag="records", roles=_TEO, body=_GENERATE_BODY)
+          tag="records", roles=roles_of(service.preview), body=_GENERATE_BODY)
 def generate_preview(principal, body):
     return service.preview(principal, body)
 
 
 @endpoint(bp, "/records/generate/lists", "POST", summary="The issuable or not-issuable list as an xlsx link",
-          tag="records", roles=_TEO, body=_LISTS_BODY)
+          tag="records", roles=roles_of(service.lists), body=_LISTS_BODY)
 def generate_lists(principal, body):
     return service.lists(principal, body, body["kind"])
 
 
 @endpoint(bp, "/records/generate", "POST", summary="Create pending records for the issuable candidates",
-          tag="records", roles=_TEO, body=_GENERATE_BODY)
+          tag="records", roles=roles_of(service.generate), body=_GENERATE_BODY)
 def generate(principal, body):
     return service.generate(principal, body)
 
@@ -64,6 +63,6 @@ def get_record(record_id, principal):
 
 
 @endpoint(bp, "/records/{record_id}", "DELETE", summary="Delete a pending record nobody has signed",
-          tag="records", roles=_TEO)
+          tag="records", roles=roles_of(service.delete))
 def delete_record(record_id, principal):
     return service.delete(principal, record_id)

@@ -1,7 +1,7 @@
 """Signing sessions (签发 / 拒绝签发 with the responsible person's online signature)."""
 from chalice import Blueprint
 
-from ..domain.access import Role
+from ..domain.access import roles_of
 from ..domain.filters import PAGE_SIZES, parse_page
 from ..services import signing as service
 from . import schemas
@@ -25,7 +25,7 @@ _COMPLETE = schemas.obj({"decision": {"enum": ["confirm", "refuse"]},
 
 
 @endpoint(bp, "/signing-sessions", "POST", summary="Open a signing session over records (QR code for the signer)",
-          tag="signing", roles=(Role.TEO, Role.COLLEGE), body=_OPEN, status=201)
+          tag="signing", roles=roles_of(service.open_session), body=_OPEN, status=201)
 def open_session(principal, body):
     return service.open_session(principal, body["action"], body.get("record_ids"), body.get("filter"),
                                 body.get("reason"))
@@ -45,7 +45,7 @@ def session_records(session_id, principal, query):
 
 @endpoint(bp, "/signing-sessions/{session_id}/complete", "POST",
           summary="The responsible person signs: confirm or refuse", tag="signing",
-          roles=(Role.TEO_SIGNER, Role.COLLEGE_SIGNER), body=_COMPLETE)
+          roles=roles_of(service.complete), body=_COMPLETE)
 def complete_session(session_id, principal, body):
     return service.complete(principal, session_id, body["decision"], body["signature_png_base64"],
                             body.get("reason"), client_ip(bp.current_request, default=""))

@@ -1,6 +1,9 @@
 """Roles and the authenticated caller. Pure: no AWS, no HTTP."""
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from .errors import Forbidden
 
@@ -44,3 +47,22 @@ class Principal:
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
             raise Forbidden("当前账号的角色无权执行此操作", code="role_forbidden")
+
+
+def requires(*roles: Role) -> Callable:
+    """Declare, once, the roles a use case serves. The use case refuses every other caller (the worker, the
+    demo and the bench call use cases directly), and its route reads the same roles with ``roles_of`` to
+    refuse early and to document them."""
+    def decorate(use_case: Callable) -> Callable:
+        @functools.wraps(use_case)
+        def guarded(principal: Principal, *args: Any, **kwargs: Any) -> Any:
+            principal.require(*roles)
+            return use_case(principal, *args, **kwargs)
+        guarded.roles = roles       # type: ignore[attr-defined]
+        return guarded
+    return decorate
+
+
+def roles_of(use_case: Callable) -> tuple[Role, ...]:
+    """The roles a use case declared with ``requires``."""
+    return use_case.roles       # type: ignore[attr-defined]

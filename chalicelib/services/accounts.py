@@ -7,7 +7,7 @@ import time
 from .. import auth, config
 from ..domain import masterdata as md
 from ..domain import passwords
-from ..domain.access import ORG_ROLES, TEO_ROLES, Principal, Role
+from ..domain.access import ORG_ROLES, TEO_ROLES, Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from ..store import masterdata as master
 from ..store import throttle
@@ -117,6 +117,7 @@ def list_users() -> list[dict]:
                   key=lambda u: (u["role"], u["org_id"] or "", u["username"]))
 
 
+@requires(Role.ADMIN)
 def set_active(admin: Principal, username: str, active: bool) -> dict:
     """停用 withdraws the account's tokens at once; 启用 lets it log in again."""
     if username == admin.username:
@@ -124,6 +125,7 @@ def set_active(admin: Principal, username: str, active: bool) -> dict:
     return _admin_update(username, {"active": active}, withdraw_tokens=not active)
 
 
+@requires(Role.ADMIN)
 def reset_password(admin: Principal, username: str, new_password: str) -> dict:
     """重置密码: the admin sets a new password under the rule; the account's tokens are withdrawn."""
     passwords.check(new_password, username, field="new_password")

@@ -7,9 +7,9 @@ import re
 
 from .. import config, files, pki, sealcheck
 from ..domain import certno, idcard, uploads
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
-from ..domain.workflow import Status
+from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked, roles_for
 from ..store import records as store
 from ..store import statuslist, throttle
 from . import evidence, records
@@ -45,10 +45,10 @@ def download(principal: Principal, rec_id: str) -> dict:
             "expires_in": files.LINK_SECONDS}
 
 
+@requires(Role.CANDIDATE)
 def mine(principal: Principal) -> list[dict]:
     """学生个人空间: the candidate's issued certificates, each with the code its QR code carries (printed on
     the holder's own PDF anyway), so 查验 opens the public page as a scan would."""
-    principal.require(Role.CANDIDATE)
     issued = [r for r in store.by_candidate(principal.candidate_no)
               if r.get("cert_no") and r["status"] == Status.ISSUED.value]
     return [{**public_facts(r), "record_id": r["id"], "verification_code": r.get("verification_code")}
@@ -63,7 +63,7 @@ _STATUS_LABELS = {"valid": "有效", "superseded": "证书正在重新发放，�
 
 
 def public_facts(rec: dict) -> dict:
-    status = "revoked" if rec.get("revoked") else "valid" if rec["status"] == Status.ISSUED.value else "superseded"
+    status = "revoked" if is_revoked(rec) else "valid" if rec["status"] == Status.ISSUED.value else "superseded"
     return {"cert_no": rec["cert_no"], "name": mask_name(rec["candidate_name"]),
             "certificate_name": rec["certificate_name"], "level": rec["level"], "issuing_org": rec["teo_name"],
             "assessment_site": rec["site_name"], "award_date": rec["award_date"], "issued_at": rec.get("issued_at"),
@@ -167,7 +167,7 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     if found:
         rec, version = found
         facts = verification(rec, version)
-        if rec.get("revoked"):
+        if is_revoked(rec):
             result = "revoked"
         elif rec["status"] == Status.ISSUED.value and int(rec["pdf_version"]) == version:
             result = "genuine"
@@ -198,15 +198,12 @@ def _sealed_after_revocation(signature: dict) -> bool:
     return not signed_at or dt.datetime.fromisoformat(signed_at) >= dt.datetime.fromisoformat(revoked_at)
 
 
+@requires(*roles_for(Action.REVOKE))
 def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     """Revoke an issued certificate (TEO): it stays issued, and verification shows it revoked, with why."""
-    principal.require(Role.TEO)
     rec = records.load(principal, rec_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写撤销原因", code="reason_required")
-    if rec["status"] != Status.ISSUED.value or rec.get("revoked"):
-        raise Conflict("只有已发放且未撤销的证书可以撤销", code="not_revocable")
+    reason = check_reason(reason, "撤销原因")
+    check_allowed(Action.REVOKE, rec)
     at = store.now_iso()
     fields = {"revoked": True, "revoked_reason": reason, "revoked_at": at}
     applied, _, _ = store.apply([store.Change(rec, rec["status"], fields,

@@ -12,7 +12,7 @@ import re
 
 from .. import config, jws, pki
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..domain.workflow import Status
+from ..domain.workflow import Status, is_revoked
 from ..store import masterdata as master
 from ..store import records as store
 from ..store import statuslist
@@ -119,7 +119,7 @@ def verify(token: str, client: str) -> dict:
         seal = pki.seal(format(checked["signer"].serial_number, "x")) or {}
         if not rec or seal.get("org_id") != rec["teo_id"]:
             result, reason, rec = "unknown", "平台没有与该凭证对应的证书", None
-        elif rec.get("revoked") or _bit_set(rec):
+        elif is_revoked(rec) or _bit_set(rec):
             result, reason = "revoked", rec.get("revoked_reason") or "证书已撤销"
         elif rec["status"] != Status.ISSUED.value or int(found.group(2)) != int(rec["pdf_version"]):
             result, reason = "superseded", "证书已重新发放，该凭证对应的是旧版本"

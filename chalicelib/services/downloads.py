@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from .. import files, jobqueue
 from ..domain import idcard
-from ..domain.access import Principal, Role
+from ..domain.access import ORG_ROLES, Principal, requires
 from ..domain.errors import Conflict, NotFound, TooManyRequests
-from ..domain.workflow import METHODS, Status
+from ..domain.workflow import METHODS, Status, is_revoked
 from ..store import downloads as download_store
 from ..store import records as store
 from . import records, xlsx
@@ -36,7 +36,7 @@ MANIFEST_COLUMNS = [
     ("证书名称", lambda r: r["certificate_name"]),
     ("证书等级", lambda r: r["level"]),
     ("发证方式", lambda r: METHODS.get(r.get("method") or "electronic", "")),
-    ("证书状态", lambda r: "已撤销" if r.get("revoked") else "有效"),
+    ("证书状态", lambda r: "已撤销" if is_revoked(r) else "有效"),
     ("发证日期", lambda r: r.get("award_date")),
     ("文件名", lambda r: _file_name(r)),
     ("SHA-256", lambda r: r["pdf_sha256"]),
@@ -45,14 +45,14 @@ PROGRESS_EVERY = 50
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
+@requires(*ORG_ROLES)
 def start(principal: Principal, record_ids: list[str] | None, filter_: dict | None,
           include_revoked: bool = False) -> dict:
-    principal.require(Role.TEO, Role.COLLEGE, Role.TEO_SIGNER, Role.COLLEGE_SIGNER)
     chosen, skipped = records.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
     if not include_revoked:
         skipped += [{"id": r["id"], "reason": "证书已撤销，未打包（可选择包含已撤销证书）"}
-                    for r in chosen if r.get("revoked")]
-        chosen = [r for r in chosen if not r.get("revoked")]
+                    for r in chosen if is_revoked(r)]
+        chosen = [r for r in chosen if not is_revoked(r)]
         if not chosen:
             raise Conflict("所选证书均已撤销", code="nothing_to_do", details={"skipped": skipped})
     now = dt.datetime.now(dt.timezone.utc)
@@ -86,6 +86,7 @@ def filename(job: dict) -> str:
     return f"{what}_{day}.zip"
 
 
+@requires(*ORG_ROLES)
 def view(principal: Principal, job_id: str) -> dict:
     job = download_store.get(job_id)
     side, org = records.scope_of(principal)
@@ -105,7 +106,7 @@ def give_up(job_id: str) -> None:
 
 
 def _wanted(rec: dict, job: dict) -> bool:
-    return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not rec.get("revoked"))
+    return rec["status"] == Status.ISSUED.value and (job.get("include_revoked") or not is_revoked(rec))
 
 
 def _file_name(rec: dict) -> str:

@@ -6,7 +6,7 @@ import uuid
 from .. import config, lazy, pki
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..store import masterdata as master
 from ..store.models import SealApplication
@@ -36,8 +36,8 @@ def _get(app_id: str) -> dict | None:
         return None
 
 
+@requires(Role.TEO)
 def apply(principal: Principal, org_id: str, body: dict) -> dict:
-    principal.require(Role.TEO)
     org = masterdata.get_profile(principal, "orgs", org_id)
     current = _get(org["seal_application"]) if org.get("seal_application") else None
     if current and current["status"] == "submitted":
@@ -62,6 +62,7 @@ def apply(principal: Principal, org_id: str, body: dict) -> dict:
     return _view(app)
 
 
+@requires(Role.TEO, Role.TEO_SIGNER, Role.ADMIN)
 def current(principal: Principal, org_id: str) -> dict:
     """The TEO screen's view: its latest application and whether it holds an active e-seal."""
     org = masterdata.get_profile(principal, "orgs", org_id)
@@ -73,8 +74,8 @@ def current(principal: Principal, org_id: str) -> dict:
             "accepting_authority": config.certification_authority()}
 
 
+@requires(Role.ADMIN)
 def pending(principal: Principal) -> list[dict]:
-    principal.require(Role.ADMIN)
     apps = [master.to_dict(a) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
     names = accounts.display_names([a.get(k) for a in apps for k in ("submitted_by", "decided_by")])
     return [_view(a, names) for a in apps]
@@ -89,9 +90,9 @@ def _seal_image(data_b64: str | None, text: str) -> bytes:
     return data
 
 
+@requires(Role.ADMIN)
 def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
            seal_image_base64: str | None) -> dict:
-    principal.require(Role.ADMIN)
     app = _get(app_id)
     if not app:
         raise NotFound("申请不存在", code="application_not_found")
@@ -124,10 +125,10 @@ def _move(app_id: str, expected: str, status: str, **fields) -> bool:
                                            add_version_condition=False))
 
 
+@requires(Role.ADMIN)
 def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
     """The platform withdraws a TEO's e-seal (a lost key, say): its electronic certificates stop being
     stamped, with that reason, until it applies again and is approved."""
-    principal.require(Role.ADMIN)
     org = master.get("orgs", id=org_id)
     if not org:
         raise NotFound("机构不存在", code="org_not_found")

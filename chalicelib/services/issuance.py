@@ -3,9 +3,9 @@ sends ISSUED or STAMP_FAILED records back to READY."""
 import datetime as dt
 
 from .. import jobqueue
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, requires
 from ..domain.errors import Conflict
-from ..domain.workflow import Action, next_status, sources
+from ..domain.workflow import Action, next_status, refusal, roles_for, sources
 from ..store import masterdata as master
 from ..store import records as store
 from . import records, stamping
@@ -19,11 +19,11 @@ def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tup
     return applied, records.unapplied(lost, busy, "请稍后重试")
 
 
+@requires(*roles_for(Action.ISSUE))
 def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
     """READY → GENERATING, a chunk at a time: each chunk's transaction writes its jobs to the outbox too,
     and they go to SQS right after it, so a crash strands at most one chunk, which ``resend_unsent``
     queues again within minutes."""
-    principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     refuse_unstampable(chosen, method)
@@ -100,22 +100,21 @@ def refuse_unstampable(chosen: list[dict], method: str) -> None:
                        details={"missing": problems})
 
 
+@requires(*roles_for(Action.ISSUE))
 def check(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
     """What issuing these records by ``method`` would lack (the 发放 dialog warns before confirming)."""
-    principal.require(Role.TEO)
     ready = [s.value for s in sources(Action.ISSUE)]
     chosen, _ = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     return {"missing": missing(chosen, method)}
 
 
-
+@requires(*roles_for(Action.REISSUE))
 def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | None) -> dict:
     """ISSUED or STAMP_FAILED → READY: the certificate goes back to pending issuance. Its number, award
     date and earlier PDF versions are kept; the next issue makes a new version."""
-    principal.require(Role.TEO)
     allowed = [s.value for s in sources(Action.REISSUE)]
     chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
-    skipped += [{"id": r["id"], "reason": "证书已撤销，不能重新发放"} for r in chosen if r.get("revoked")]
-    chosen = [r for r in chosen if not r.get("revoked")]
+    skipped += [{"id": r["id"], "reason": why} for r in chosen if (why := refusal(Action.REISSUE, r))]
+    chosen = [r for r in chosen if not refusal(Action.REISSUE, r)]
     applied, more = _apply(chosen, Action.REISSUE, records.event(principal, Action.REISSUE), {"reason": None})
     return {"applied": applied, "skipped": skipped + more}

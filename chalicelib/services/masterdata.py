@@ -3,7 +3,7 @@ admin's imports."""
 from .. import files, lazy
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
-from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal, Role
+from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal, Role, requires
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import masterdata as master
 from ..store.records import now_iso
@@ -354,6 +354,7 @@ def candidate_view(candidate: dict, full_id: bool = False) -> dict:
     return out
 
 
+@requires(Role.ADMIN, Role.COLLEGE, Role.COLLEGE_SIGNER)
 def list_candidates(principal: Principal, college_id: str) -> list[dict]:
     if not principal.is_admin and not (principal.role in COLLEGE_ROLES and principal.org_id == college_id):
         raise NotFound("院校不存在", code="org_not_found")

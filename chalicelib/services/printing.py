@@ -9,7 +9,7 @@ import uuid
 
 from .. import files
 from ..domain import photocheck, printed, printing
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Status
 from ..store import masterdata as master
@@ -19,14 +19,15 @@ TEMPLATE = "default"
 
 
 def _org(principal: Principal, org_id: str) -> dict:
-    principal.require(Role.ADMIN, Role.TEO)
     return masterdata.get_profile(principal, "orgs", org_id)       # another TEO's: 404
 
 
+@requires(Role.ADMIN, Role.TEO)
 def get(principal: Principal, org_id: str) -> dict:
     return printing.settings(_org(principal, org_id))
 
 
+@requires(Role.ADMIN, Role.TEO)
 def put(principal: Principal, org_id: str, values: dict) -> dict:
     """Every paper certificate stamped after this applies the new calibration."""
     _org(principal, org_id)
@@ -40,6 +41,7 @@ def _link(key_prefix: str, org_id: str, pdf: bytes, filename: str) -> dict:
     return {"url": files.link(key, filename=filename)}
 
 
+@requires(Role.ADMIN, Role.TEO)
 def calibration_page(principal: Principal, org_id: str, values: dict | None) -> dict:
     """打印校准页 with the given calibration (to try before saving it), else the saved one."""
     from ..render import calibration, certificate
@@ -48,6 +50,7 @@ def calibration_page(principal: Principal, org_id: str, values: dict | None) -> 
     return _link("calibration", org_id, pdf, "打印校准页.pdf")
 
 
+@requires(Role.ADMIN, Role.TEO)
 def preview(principal: Principal, org_id: str) -> dict:
     """套打预览: a sample paper certificate, with the TEO's own stamp when it has one, drawn over the stock."""
     from ..render import certificate, seal
@@ -59,10 +62,10 @@ def preview(principal: Principal, org_id: str) -> dict:
     return _link("print-preview", org_id, pdf, "套打预览.pdf")
 
 
+@requires(Role.TEO)
 def record_preview(principal: Principal, rec_id: str) -> dict:
     """套打预览 of one issued paper certificate: its particulars at their places over the stock."""
     from . import stamping
-    principal.require(Role.TEO)
     rec = records.load(principal, rec_id)                       # another TEO's: 404
     if rec["status"] != Status.ISSUED.value or rec.get("method") != "paper":
         raise Conflict("只有已发放的纸质证书可以套打预览", code="not_a_paper_certificate")

@@ -4,10 +4,10 @@ from dataclasses import dataclass, replace
 
 from ..domain import idcard
 from ..domain import masterdata as md
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.filters import ALL, RecordFilter, parse_filter
-from ..domain.workflow import LABELS, Status, row_actions, side_of
+from ..domain.workflow import LABELS, Status, is_revoked, row_actions, side_of
 from ..store import masterdata as master
 from ..store import records as store
 from . import accounts, xlsx
@@ -46,7 +46,6 @@ class Candidates:
 
 
 def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, list[str], str | None]:
-    principal.require(Role.TEO)
     cert = master.get("certificates", id=body["certificate_id"])
     if not cert or cert["org_id"] != principal.org_id:
         raise NotFound("考试证书不存在", code="certificate_not_found")
@@ -120,6 +119,7 @@ def _apart(split: dict) -> str:
     return "".join(f"，{split[key]}{words}" for key, words in parts if split[key])
 
 
+@requires(Role.TEO)
 def preview(principal: Principal, body: dict) -> dict:
     found = _candidates(principal, body)
     existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
@@ -141,6 +141,7 @@ _LIST_COLUMNS = [
 ]
 
 
+@requires(Role.TEO)
 def lists(principal: Principal, body: dict, kind: str) -> dict:
     """The issuable (可发证名单) or not-issuable (不可发证名单, with the reason) list as an xlsx link."""
     found = _candidates(principal, body)
@@ -164,6 +165,7 @@ def lists(principal: Principal, body: dict, kind: str) -> dict:
     return xlsx.publish(xlsx.temporary_key("lists/", principal.org_id, name), name, columns, rows)
 
 
+@requires(Role.TEO)
 def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
@@ -174,8 +176,8 @@ def generate(principal: Principal, body: dict) -> dict:
                        + _apart(split)}
 
 
+@requires(Role.TEO)
 def delete(principal: Principal, rec_id: str) -> dict:
-    principal.require(Role.TEO)
     rec = load(principal, rec_id)
     if rec["status"] != Status.TEO_PENDING.value or rec.get("signed"):
         raise Conflict(f"当前状态为「{LABELS[Status(rec['status'])]}」，已开始签发的记录不能删除",
@@ -303,9 +305,8 @@ def row_view(rec: dict, role: Role | None) -> dict:
         "exam": {"plan_id": rec["plan_id"], "plan_name": rec["plan_name"], "exam_year": int(rec["exam_year"]),
                  "site_id": rec["site_id"], "site_name": rec["site_name"], "result": md.PASSED},
         "reason": rec.get("reason"),
-        "revoked": bool(rec.get("revoked")), "revoked_reason": rec.get("revoked_reason"),
-        "actions": [a for a in row_actions(role, status, bool(rec.get("signed")))
-                    if not (rec.get("revoked") and a == "reissue")],      # a revoked certificate stays revoked
+        "revoked": is_revoked(rec), "revoked_reason": rec.get("revoked_reason"),
+        "actions": row_actions(role, rec),
     }
 
 

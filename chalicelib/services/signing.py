@@ -14,7 +14,7 @@ import uuid
 
 from .. import config, files, lazy
 from ..domain import signature, uploads
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_reason, next_status, side_of, sources
 from ..store import records as store
@@ -45,9 +45,9 @@ def qr_svg(url: str) -> str:
 _REFUSED = (Status.TEO_REJECTED.value, Status.SITE_REJECTED.value)
 
 
+@requires(Role.TEO, Role.COLLEGE)        # staff open sessions; the responsible person signs
 def open_session(principal: Principal, action: str, record_ids: list[str] | None, filter_: dict | None,
                  reason: str | None = None) -> dict:
-    principal.require(Role.TEO, Role.COLLEGE)    # staff open sessions; the responsible person signs
     side = side_of(principal.role)
     if action == "reject":          # the reason the signer's phone shows, and the records keep
         reason = check_reason(reason)
@@ -144,6 +144,7 @@ def _signature(png_base64: str) -> bytes:
     return data
 
 
+@requires(Role.TEO_SIGNER, Role.COLLEGE_SIGNER)
 def complete(principal: Principal, session_id: str, decision: str, png_base64: str, reason: str | None,
              client_ip: str) -> dict:
     session = _load(principal, session_id)

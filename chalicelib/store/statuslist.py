@@ -4,6 +4,7 @@ that gets one when its first credential is made), so an index is never given twi
 n % SIZE of list n // SIZE + 1. Revoking the certificate sets its bit."""
 import secrets
 
+from ..domain.workflow import is_revoked
 from .models import Record, StatusList
 from .records import allocate, get
 from .tx import conditional
@@ -39,7 +40,7 @@ def assign(rec: dict) -> dict:
         condition=Record.status_index.does_not_exist(), add_version_condition=False))
     ensure_lists([index])
     rec = get(rec["id"])
-    if rec.get("revoked"):
+    if is_revoked(rec):
         set_bit(int(rec["status_index"]))
     return rec
 

@@ -239,3 +239,31 @@ def test_the_tab_counts_keep_their_values_while_the_list_loads(ui_factory):
     page.unroute(pattern)                                           # lets the held request through
     wait_idle(page)
     assert count(page, "ISSUED") == int(before["ISSUED"])
+def test_revoke_is_offered_by_the_server_and_ends_the_certificate(ui_factory):
+    """撤销证书 shows where the server's row actions say so (the TEO's issued, unrevoked rows); afterwards the
+    row says 已撤销 and offers neither 撤销证书 nor 重新发放."""
+    teo = ui_factory("teo", "/certificates")
+    page = teo.page
+    open_tab(page, "ISSUED")
+    row = rows(page).last                         # the other tests take the first rows
+    candidate_no = re.search(r"考生编号：(\d+)", row.inner_text()).group(1)
+    search(page, candidate_no=candidate_no)
+    row = rows(page).first
+    expect(row.locator("[data-test=row-revoke]")).to_have_text("撤销证书")
+    row.locator("[data-test=row-revoke]").click()
+    box = page.locator(".el-message-box")
+    box.locator("textarea").fill("证书信息有误")
+    box.get_by_role("button", name="确认撤销").click()
+    expect(page.get_by_text("证书已撤销")).to_be_visible()
+    wait_idle(page)
+    row = rows(page).first
+    expect(row.locator("[data-test=row-revoked]")).to_be_visible()
+    expect(row.locator("[data-test=row-revoke]")).to_have_count(0)
+    expect(row.locator("[data-test=row-reissue]")).to_have_count(0)
+
+    # Its responsible person sees the row but is offered no revocation.
+    signer = ui_factory("teo_signer", "/certificates")
+    open_tab(signer.page, "ISSUED")
+    search(signer.page, candidate_no=candidate_no)
+    expect(rows(signer.page).first.locator("[data-test=row-revoked]")).to_be_visible()
+    expect(signer.page.locator("[data-test=row-revoke]")).to_have_count(0)

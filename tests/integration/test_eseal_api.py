@@ -82,6 +82,11 @@ def test_verify_by_upload_tells_genuine_superseded_altered_and_unknown(api):
 def test_a_revoked_certificate_verifies_as_revoked(api):
     rid = issued(api)
     _, pdf = fetch_pdf(api, rid)
+    # The server offers 撤销证书 to the TEO's staff only, in the list row and the record alike.
+    assert "revoke" in api.get(f"/records/{rid}", as_="teo").json()["actions"]
+    listed = api.get("/records?status=ISSUED&page_size=100", as_="teo").json()["items"]
+    assert "revoke" in next(r for r in listed if r["id"] == rid)["actions"]
+    assert "revoke" not in api.get(f"/records/{rid}", as_="teo_signer").json()["actions"]
     assert_error(api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": " "}), 400, "reason_required")
     assert_error(api.post(f"/records/{rid}/revoke", as_="teo2", json={"reason": "x"}), 404)
     r = api.post(f"/records/{rid}/revoke", as_="teo", json={"reason": "考试作弊，撤销证书"})
@@ -98,6 +103,7 @@ def test_a_revoked_certificate_verifies_as_revoked(api):
     # Staff see it too: the record says 已撤销 with why, and no longer offers 重新发放.
     row = api.get(f"/records/{rid}", as_="teo").json()
     assert row["revoked"] and row["revoked_reason"] == "考试作弊，撤销证书" and "reissue" not in row["actions"]
+    assert "revoke" not in row["actions"]
 
 
 def test_a_teo_applies_the_admin_decides_and_its_certificates_get_sealed(api):

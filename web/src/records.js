@@ -1,22 +1,19 @@
 // The certificate-issuance screen's vocabulary (operation manual 3.1–3.7): tabs, buttons per tab and side.
-export const STATUSES = [
-  ['TEO_PENDING', '培训评价组织待签发'], ['TEO_REJECTED', '培训评价组织拒绝签发'],
-  ['SITE_PENDING', '考核站点待签发'], ['SITE_REJECTED', '考核站点拒绝签发'],
-  ['READY', '证书待发放'], ['GENERATING', '证书生成中'], ['STAMP_FAILED', '盖章失败'], ['ISSUED', '完成发放'],
-]
+// Statuses, row buttons and methods with their labels are the domain's (generated: scripts/lifecycle_json.py).
+import lifecycle from './lifecycle.json'
+
+export const STATUSES = lifecycle.statuses
 export const TABS = [['ALL', '全部'], ...STATUSES]
 export const STATUS_LABEL = Object.fromEntries(STATUSES)
 export const STATUS_TAG = {
   TEO_PENDING: 'warning', SITE_PENDING: 'warning', TEO_REJECTED: 'danger', SITE_REJECTED: 'danger',
   READY: 'primary', GENERATING: 'info', STAMP_FAILED: 'danger', ISSUED: 'success',
 }
-export const METHODS = { electronic: '电子证书', paper: '纸质证书' }
+export const METHODS = lifecycle.methods
 export const LEVELS = ['初级', '中级', '高级']
 
-export const ROW_ACTION_LABELS = {
-  view: '查看', sign: '签发', resign: '重新签发', delete: '删除', issue: '发放', reissue: '重新发放',
-  download: '下载电子证书',
-}
+export const ROW_ACTION_LABELS = lifecycle.actions
+export const EVENT_LABELS = lifecycle.events
 
 // Batch buttons in the order the manual shows them, right-aligned above the table.
 const EXPORT = 'export'
