@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-PARTS = {"coldstart": "cold start (issue 15)", "signoff": "sign-off (issue 3)", "issuance": "issuance (issue 4)"}
+PARTS = {"coldstart": "cold start (issue 15)", "signoff": "sign-off (issue 3)", "issuance": "issuance (issue 4)",
+         "localstack": "the local stack (issue 15: pipeline efficiency, list page scale)"}
 OUT = Path(__file__).resolve().parent.parent / "out" / "bench.json"
 
 
@@ -25,8 +26,6 @@ def _run_part(name: str, figures_file: str) -> None:
     for line in lines:
         print(line, flush=True)
     Path(figures_file).write_text(json.dumps(figures))
-
-PARTS["localstack"] = "the local stack (issue 15: pipeline efficiency, list page scale)"
 
 
 def main(argv: list[str]) -> int:
