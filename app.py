@@ -19,7 +19,9 @@ from chalicelib.api import (
 from chalicelib.services import issuance as issuing
 from chalicelib.services import jobs, stamping
 
-app = Chalice(app_name="skillcert")
+# Logging is chalicelib.logs' (Powertools, the same "skillcert" logger): Chalice must not add its handler or
+# turn the level to ERROR, which it does whenever the logger's handler is not on the sys.stdout of the moment.
+app = Chalice(app_name="skillcert", configure_logs=False)
 app.api.binary_types.append("application/pkix-crl")       # GET /api/ca.crl answers DER
 
 app.register_middleware(http.normalize_errors, "http")

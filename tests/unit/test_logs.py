@@ -2,6 +2,7 @@
 and a worker's lines carry its Lambda context."""
 import io
 import json
+import logging
 import re
 
 import pytest
@@ -62,3 +63,18 @@ def test_a_workers_line_carries_its_invocation(monkeypatch, output):
         client.lambda_.invoke("work", client.events.generate_sqs_event(["{}"], queue_name="probe-queue"))
     [line] = [line for line in _lines(output) if line["message"] == "probe job done"]
     assert line["function_name"] == "work" and line["function_request_id"]
+
+
+def test_the_app_keeps_its_info_lines_whatever_stdout_was_when_it_was_imported():
+    """Chalice sets its app's logger (ours: "skillcert") to ERROR when the logger's handler writes elsewhere
+    than the sys.stdout of the moment — a test runner's capture, say — and every info line was lost."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    probe = ("import io, logging, sys; import chalicelib.logs; sys.stdout = io.StringIO(); import app; "
+             "sys.stdout = sys.__stdout__; print(logging.getLogger('skillcert').getEffectiveLevel())")
+    env = {**os.environ, "SKILLCERT_TOKEN_SECRET": "logs-probe-" + "x" * 40}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[2], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out.splitlines()[-1]) == logging.INFO
