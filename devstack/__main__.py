@@ -47,11 +47,11 @@ def main() -> int:
             print(f"    {username:<16} {role:<15} {who}")
     print("Press Ctrl-C to stop.", flush=True)
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        done.wait()
-    except KeyboardInterrupt:
-        pass
+    # Ctrl-C (SIGINT) and SIGTERM both stop the stack. SIGINT gets a handler of its own: a process started
+    # in the background inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: done.set())
+    done.wait()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C must not cut the shutdown short
     print("\nStopping SkillCert ...", flush=True)
     running.stop()

@@ -23,9 +23,12 @@ def _start(data: Path, port: int, moto_port: int, snapshot_seconds: int) -> tupl
     # No token secret from outside: the stack's own must come back from DATA.
     env = {k: v for k, v in os.environ.items() if k not in ("SKILLCERT_TOKEN_SECRET", "SKILLCERT_PUBLIC_URL")}
     env["SKILLCERT_SNAPSHOT_SECONDS"] = str(snapshot_seconds)
+    # Started as a shell starts a background job (SIGINT ignored, as CI may run it): Ctrl-C must stop it all
+    # the same.
     proc = subprocess.Popen([sys.executable, "-m", "devstack", "--port", str(port), "--moto-port", str(moto_port),
                              "--data", str(data)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     printed = []
     for line in proc.stdout:
         printed.append(line)
