@@ -235,22 +235,24 @@ def parse_row(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InvalidInput("每条数据应为一个对象", code="invalid_row")
     row: dict[str, Any] = {}
-    problems = []
+    problems: dict[str, str] = {}
     for f in KINDS[kind]:
         value = raw.get(f.key, raw.get(f.title))
         empty = value is None or (isinstance(value, str) and not value.strip()) or value == []
         if empty:
             if f.required:
-                problems.append(f"{f.title}不能为空")
+                problems[f.key] = f"{f.title}不能为空"
             else:
                 row[f.key] = f.default
             continue
         try:
             row[f.key] = f.parse(value)
         except ValueError as exc:
-            problems.append(f"{f.title}：{exc}")
+            problems[f.key] = f"{f.title}：{exc}"
     if problems:
-        raise InvalidInput("；".join(problems), code="invalid_row")
+        # A single problem names its field, so a form can show it there.
+        raise InvalidInput("；".join(problems.values()), code="invalid_row",
+                           details={"field": next(iter(problems))} if len(problems) == 1 else None)
     return row
 
 
