@@ -10,6 +10,7 @@ import os
 import statistics
 import time
 
+from bench.issuance import sealed_per_second
 from bench.signoff import _records
 from devstack import aws
 
@@ -44,22 +45,9 @@ def _list_page_ratio() -> tuple[list[str], float]:
             f"ratio {big / small:.1f}   (aim ≤ 3)"], big / small
 
 
-def _sealed_per_second(images: dict) -> float:
-    from bench.issuance import FIELDS
-    from chalicelib import sealing
-    from chalicelib.render import certificate
-    serial = sealing.issue_seal("bench-rate", "基准机构")["serial"]
-
-    def sealed():
-        sealing.sign(certificate.render("default", "electronic", FIELDS, images), "bench-rate", serial)
-
-    sealed()                                               # fonts and keys load once
-    return 100 / _median_seconds(lambda: [sealed() for _ in range(100)], runs=1)
-
-
 def _pipeline(cores: int) -> tuple[list[str], float]:
     from app import app
-    from chalicelib import sealing
+    from chalicelib import pki
     from chalicelib.domain.access import Principal, Role
     from chalicelib.render import seal
     from chalicelib.services import issuance, seals
@@ -69,10 +57,10 @@ def _pipeline(cores: int) -> tuple[list[str], float]:
 
     images = {"seal": seal.official_seal("基准机构"), "teo_stamp": seal.name_stamp("张明", "rect"),
               "site_stamp": seal.name_stamp("王芳", "square")}
-    rate = _sealed_per_second(images)
+    rate = sealed_per_second(images, 100)
     masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
     masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
-    serial = sealing.issue_seal("bench-teo", "基准机构")["serial"]
+    serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
     seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
     seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
     seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
