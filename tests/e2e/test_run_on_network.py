@@ -3,6 +3,7 @@ machine's network address instead of 127.0.0.1, which a phone cannot open."""
 import os
 import subprocess
 import sys
+import threading
 
 import requests
 
@@ -24,9 +25,14 @@ def test_make_run_on_the_network_serves_it_and_puts_its_address_in_the_qr_codes(
             if line.startswith("Press Ctrl-C"):
                 break
         assert f"QR codes:     http://{address}:{port}" in "".join(printed), "".join(printed)
+        # Keep reading what it prints, so a full pipe never blocks the stack on its way out.
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         page = requests.get(f"http://{address}:{port}/sign/some-session", timeout=10)
         assert page.ok and '<div id="app">' in page.text
         assert requests.get(f"http://{address}:{port}/api/health", timeout=10).ok
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:       # as the e2e stack fixture does: never leave it running
+            proc.kill()
