@@ -51,7 +51,10 @@ def main() -> int:
     # in the background inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: done.set())
-    done.wait()
+    # Wait in short steps: a signal the kernel delivers to another thread only runs its handler when the
+    # main thread is back in the interpreter, which an endless wait never is.
+    while not done.wait(0.5):
+        pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C must not cut the shutdown short
     print("\nStopping SkillCert ...", flush=True)
     running.stop()
