@@ -35,6 +35,23 @@ def sealed_per_second(images: dict, n: int) -> float:
                                             serial, attachment=evidence), n)
 
 
+def ready_batch(images: dict, n: int) -> list[dict]:
+    """A TEO with its e-seal and stamps, a site with its stamp, and ``n`` READY records of theirs."""
+    from chalicelib import pki
+    from chalicelib.services import seals
+    from chalicelib.store import masterdata
+    from chalicelib.store import records as store
+    masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
+    masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
+    serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
+    seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
+    seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
+    seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
+    batch = [{**r, "status": "READY", "signed": True} for r in _records(n, "bench-teo", ["s1"])]
+    store.bulk_load(batch)
+    return batch
+
+
 def _minimal(images: dict) -> bytes:
     """The same strings, fonts, images and QR drawn with plain reportlab calls: the speed to compare to."""
     from chalicelib.render import certificate, text
@@ -99,21 +116,13 @@ def run() -> tuple[list[str], dict]:
 def _end_to_end(images: dict) -> tuple[list[str], dict]:
     """1,000 READY records issued through the service and stamped by the worker via the local poller."""
     from app import app
-    from chalicelib import jobqueue, pki
+    from chalicelib import jobqueue
     from chalicelib.domain.access import Principal, Role
-    from chalicelib.services import issuance, seals
-    from chalicelib.store import masterdata
+    from chalicelib.services import issuance
     from chalicelib.store import records as store
     from devstack.poller import SqsPoller
 
-    masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
-    masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
-    serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
-    seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
-    seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
-    seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
-    batch = [{**r, "status": "READY", "signed": True} for r in _records(1000, "bench-teo", ["s1"])]
-    store.bulk_load(batch)
+    batch = ready_batch(images, 1000)
     staff = Principal("bench", Role.TEO, org_id="bench-teo")
     poller = SqsPoller(app, wait_seconds=0)
     source = next(s for s in poller.sources() if s.queue == jobqueue.queue_name())

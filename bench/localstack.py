@@ -10,7 +10,7 @@ import os
 import statistics
 import time
 
-from bench.issuance import sealed_per_second
+from bench.issuance import ready_batch, sealed_per_second
 from bench.signoff import _records
 from devstack import aws
 
@@ -47,25 +47,16 @@ def _list_page_ratio() -> tuple[list[str], float]:
 
 def _pipeline(cores: int) -> tuple[list[str], float]:
     from app import app
-    from chalicelib import pki
     from chalicelib.domain.access import Principal, Role
     from chalicelib.render import seal
-    from chalicelib.services import issuance, seals
-    from chalicelib.store import masterdata
+    from chalicelib.services import issuance
     from chalicelib.store import records as store
     from devstack.poller import SqsPoller
 
     images = {"seal": seal.official_seal("基准机构"), "teo_stamp": seal.name_stamp("张明", "rect"),
               "site_stamp": seal.name_stamp("王芳", "square")}
     rate = sealed_per_second(images, 100)
-    masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
-    masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
-    serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
-    seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
-    seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
-    seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
-    batch = [{**r, "status": "READY", "signed": True} for r in _records(1000, "bench-teo", ["s1"])]
-    store.bulk_load(batch)
+    batch = ready_batch(images, 1000)
     poller = SqsPoller(app, workers=cores, import_path="app:app")
     poller.start()
     try:
