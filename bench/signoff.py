@@ -10,7 +10,8 @@ WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 
 
 def _records(n: int, teo: str, sites: list[str]) -> list[dict]:
-    from chalicelib.store.records import now_iso, record_id
+    from chalicelib.clock import now_iso
+    from chalicelib.store.records import record_id
     out = []
     for i in range(n):
         no = f"{i:026d}"

@@ -12,6 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import config
+from .ports import FileMissing
 
 LINK_SECONDS = 300
 
@@ -76,15 +77,11 @@ def discard(keys: list[str]) -> bool:
     return True
 
 
-class Missing(LookupError):
-    """No object under that key."""
-
-
 def read(key: str) -> bytes:
     try:
         return _client().get_object(Bucket=config.bucket_name(), Key=key)["Body"].read()
     except _client().exceptions.NoSuchKey:
-        raise Missing(key) from None
+        raise FileMissing(key) from None
 
 
 def link(key: str, filename: str | None = None, seconds: int = LINK_SECONDS) -> str:

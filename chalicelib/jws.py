@@ -10,20 +10,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from . import kms, pki
+from .domain.encoding import b64url, unb64url
+from .ports import TokenMalformed
 
 MAX_CHARS = 64 * 1024
-
-
-class Malformed(ValueError):
-    """Not a compact JWS this platform could have made."""
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _x5c(pem: str) -> str:
@@ -45,17 +35,17 @@ def check(token: str) -> dict:
     token = (token or "").strip()
     parts = token.split(".")
     if len(token) > MAX_CHARS or len(parts) != 3:
-        raise Malformed("不是JWS格式的凭证")
+        raise TokenMalformed("不是JWS格式的凭证")
     try:
-        header = json.loads(_unb64url(parts[0]))
-        signature = _unb64url(parts[2])
+        header = json.loads(unb64url(parts[0]))
+        signature = unb64url(parts[2])
         signer = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
     except (ValueError, KeyError, IndexError, TypeError):
-        raise Malformed("凭证无法解析") from None
+        raise TokenMalformed("凭证无法解析") from None
     if not isinstance(header, dict) or header.get("alg") != "ES256":
-        raise Malformed("凭证的签名算法不是ES256")
+        raise TokenMalformed("凭证的签名算法不是ES256")
     try:         # a payload damaged beyond JSON is still a credential of ours, altered: its signature says so
-        claims = json.loads(_unb64url(parts[1]))
+        claims = json.loads(unb64url(parts[1]))
     except ValueError:
         claims = None
     claims = claims if isinstance(claims, dict) else {}

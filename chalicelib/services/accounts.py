@@ -2,15 +2,12 @@
 account management. Withdrawing tokens moves the account's token generation on: the authorizer refuses
 every token of an older generation on the next request."""
 import math
-import time
 
-from .. import auth, config
+from .. import auth, config, ports
 from ..domain import masterdata as md
 from ..domain import passwords
 from ..domain.access import ORG_ROLES, TEO_ROLES, Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
-from ..store import masterdata as master
-from ..store import throttle
 
 # Failed logins are counted per window for the account from one address, for the account from anywhere,
 # and for the address over all accounts. One address can never lock someone else out (its own pair stops
@@ -34,10 +31,10 @@ def public_user(user: dict) -> dict:
 def _org_name(user: dict) -> str | None:
     role = Role(user["role"])
     if role in ORG_ROLES:
-        org = master.get("orgs" if role in TEO_ROLES else "colleges", id=user["org_id"])
+        org = ports.master.get("orgs" if role in TEO_ROLES else "colleges", id=user["org_id"])
         return org["name"] if org else None
     if role is Role.CANDIDATE and user.get("candidate_no"):
-        cand = master.get("candidates", candidate_no=user["candidate_no"])
+        cand = ports.master.get("candidates", candidate_no=user["candidate_no"])
         return cand["name"] if cand else None
     return None
 
@@ -49,9 +46,9 @@ def _count_attempt(username: str, client: str, now: float) -> list[str]:
                (f"login#address#{client}", config.login_address_limit())]
     counted: list[str] = []
     for key, limit in budgets:
-        if not throttle.allow(key, limit, LOGIN_WINDOW, now):
+        if not ports.throttle.allow(key, limit, LOGIN_WINDOW, now):
             _uncount(counted, now)
-            wait = throttle.retry_after(LOGIN_WINDOW, now)
+            wait = ports.throttle.retry_after(LOGIN_WINDOW, now)
             raise TooManyRequests(f"密码错误次数过多，请{math.ceil(wait / 60)}分钟后再试",
                                   code="too_many_attempts", retry_after=wait)
         counted.append(key)
@@ -61,14 +58,14 @@ def _count_attempt(username: str, client: str, now: float) -> list[str]:
 def _uncount(keys: list[str], now: float) -> None:
     """A right password was no guess: give its attempt back."""
     for key in keys:
-        throttle.release(key, LOGIN_WINDOW, now)
+        ports.throttle.release(key, LOGIN_WINDOW, now)
 
 
 def _checked(username: str, password: str, client: str) -> dict | None:
     """The account if the password is right (and it is active), the attempt counted either way."""
-    now = time.time()
+    now = ports.clock.now()
     counted = _count_attempt(username, client, now)
-    user = master.get("users", username=username)
+    user = ports.master.get("users", username=username)
     # Hash even for an unknown user, so timing does not tell which usernames exist.
     ok = auth.verify_password(password, user["password_hash"] if user else auth.dummy_hash())
     if not user or not ok or not user.get("active", True):
@@ -91,7 +88,7 @@ def login(username: str, password: str, client: str = "unknown") -> dict:
 
 def logout(principal: Principal) -> dict:
     """退出: every token of this account stops working (all its sessions end)."""
-    master.update_user(principal.username, {}, withdraw_tokens=True)
+    ports.master.update_user(principal.username, {}, withdraw_tokens=True)
     return {"logged_out": True}
 
 
@@ -104,7 +101,7 @@ def change_password(principal: Principal, old_password: str, new_password: str, 
     passwords.check(new_password, principal.username, field="new_password")
     if new_password == old_password:
         raise InvalidInput("新密码不能与原密码相同", code="weak_password", details={"field": "new_password"})
-    changed = master.update_user(principal.username, {"password_hash": auth.hash_password(new_password)},
+    changed = ports.master.update_user(principal.username, {"password_hash": auth.hash_password(new_password)},
                                 withdraw_tokens=True, expect_hash=user["password_hash"])
     if not changed:
         raise Conflict("密码已被修改，请重新登录后再试", code="password_changed")
@@ -113,7 +110,7 @@ def change_password(principal: Principal, old_password: str, new_password: str, 
 
 def list_users() -> list[dict]:
     """账号管理: every account, for the admin."""
-    return sorted(({**public_user(u), "active": u.get("active", True)} for u in master.all_users()),
+    return sorted(({**public_user(u), "active": u.get("active", True)} for u in ports.master.all_users()),
                   key=lambda u: (u["role"], u["org_id"] or "", u["username"]))
 
 
@@ -133,7 +130,7 @@ def reset_password(admin: Principal, username: str, new_password: str) -> dict:
 
 
 def _admin_update(username: str, fields: dict, withdraw_tokens: bool) -> dict:
-    user = master.update_user(username, fields, withdraw_tokens=withdraw_tokens)
+    user = ports.master.update_user(username, fields, withdraw_tokens=withdraw_tokens)
     if not user:
         raise NotFound("账号不存在", code="user_not_found")
     return {**public_user(user), "active": user.get("active", True)}
@@ -144,20 +141,20 @@ def display_names(usernames) -> dict[str, str]:
     for an account without one. Unknown names (``system``, deleted accounts) are absent."""
     wanted = {u for u in usernames if u}
     return {u["username"]: u.get("display_name") or u["username"]
-            for u in master.get_many("users", [{"username": name} for name in wanted])}
+            for u in ports.master.get_many("users", [{"username": name} for name in wanted])}
 
 
 def still_valid(principal: Principal) -> bool:
     """A token stays good only while its account is active with the same role and organisation, and no
     logout, password change or deactivation has withdrawn its generation."""
-    user = master.get("users", username=principal.username)
+    user = ports.master.get("users", username=principal.username)
     return bool(user and user.get("active", True) and user["role"] == principal.role.value
                 and user.get("org_id") == principal.org_id and user.get("candidate_no") == principal.candidate_no
                 and int(user.get("token_gen") or 0) == principal.token_gen)
 
 
 def me(principal: Principal) -> dict:
-    user = master.get("users", username=principal.username)
+    user = ports.master.get("users", username=principal.username)
     if not user:
         raise NotFound("账号不存在", code="user_not_found")
     return public_user(user)
@@ -168,14 +165,14 @@ def create_user(username: str, password: str, role: str, org_id: str | None = No
     """Create an account (admin, demo loader, and the production bootstrap command)."""
     role_ = Role(role)
     passwords.check(password, username)
-    if master.get("users", username=username):
+    if ports.master.get("users", username=username):
         raise Conflict(f"用户名“{username}”已存在", code="user_exists")
     if role_ in ORG_ROLES:
         kind = "orgs" if role_ in TEO_ROLES else "colleges"
-        if not org_id or not master.get(kind, id=org_id):
+        if not org_id or not ports.master.get(kind, id=org_id):
             raise InvalidInput("所属机构不存在", code="unknown_org")
         if role_ in (Role.TEO_SIGNER, Role.COLLEGE_SIGNER) and any(
-                u["role"] == role_.value for u in master.users_of_org(org_id)):
+                u["role"] == role_.value for u in ports.master.users_of_org(org_id)):
             raise Conflict("每个机构只允许有一个负责人账号", code="signer_exists")
     else:
         org_id = None
@@ -185,12 +182,12 @@ def create_user(username: str, password: str, role: str, org_id: str | None = No
         except ValueError as exc:
             raise InvalidInput(f"candidate_no：{exc}", code="invalid_input",
                                details={"field": "candidate_no"}) from None
-        if not master.get("candidates", candidate_no=candidate_no):
+        if not ports.master.get("candidates", candidate_no=candidate_no):
             raise InvalidInput("考生不存在", code="unknown_candidate")
     else:
         candidate_no = None
     user = {"username": username, "role": role_.value, "org_id": org_id, "candidate_no": candidate_no,
             "display_name": display_name, "password_hash": auth.hash_password(password), "active": True}
-    if not master.put_new("users", user):       # two creations at once: only one may take the name
+    if not ports.master.put_new("users", user):       # two creations at once: only one may take the name
         raise Conflict(f"用户名“{username}”已存在", code="user_exists")
     return public_user(user)

@@ -5,13 +5,11 @@ import hashlib
 import hmac
 import re
 
-from .. import config, files, pki, sealcheck
+from .. import config, ports, sealcheck
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked, roles_for
-from ..store import records as store
-from ..store import statuslist, throttle
 from . import evidence, records
 
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
@@ -24,7 +22,7 @@ _UNSAFE_IN_NAMES = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\U00020000-\U0002a6df]")
 
 def record_for(principal: Principal, rec_id: str) -> dict:
     if principal.role is Role.CANDIDATE:
-        rec = store.get(rec_id)
+        rec = ports.records.get(rec_id)
         if not rec or rec["candidate_no"] != principal.candidate_no:
             raise NotFound("证书不存在", code="record_not_found")
         return rec
@@ -39,17 +37,17 @@ def download(principal: Principal, rec_id: str) -> dict:
         raise Conflict(f"该证书已撤销，不能下载（撤销原因：{rec.get('revoked_reason') or '未说明'}）",
                        code="certificate_revoked", details={"revoked_reason": rec.get("revoked_reason")})
     name = f"{rec['cert_no']}-{_UNSAFE_IN_NAMES.sub('', rec['candidate_name'])}.pdf"
-    return {"url": files.link(rec["pdf_key"], filename=name), "sha256": rec["pdf_sha256"],
+    return {"url": ports.files.link(rec["pdf_key"], filename=name), "sha256": rec["pdf_sha256"],
             "version": int(rec["pdf_version"]), "cert_no": rec["cert_no"], "method": rec.get("method"),
             "revoked": bool(rec.get("revoked")), "revoked_reason": rec.get("revoked_reason"),
-            "expires_in": files.LINK_SECONDS}
+            "expires_in": ports.files.LINK_SECONDS}
 
 
 @requires(Role.CANDIDATE)
 def mine(principal: Principal) -> list[dict]:
     """学生个人空间: the candidate's issued certificates, each with the code its QR code carries (printed on
     the holder's own PDF anyway), so 查验 opens the public page as a scan would."""
-    issued = [r for r in store.by_candidate(principal.candidate_no)
+    issued = [r for r in ports.records.by_candidate(principal.candidate_no)
               if r.get("cert_no") and r["status"] == Status.ISSUED.value]
     return [{**public_facts(r), "record_id": r["id"], "verification_code": r.get("verification_code")}
             for r in issued]
@@ -89,14 +87,14 @@ def _file(rec: dict, version: int) -> dict:
     current = version == latest and rec["status"] == Status.ISSUED.value
     replaced_at = None
     if version < latest:
-        replaced_at = next((v["created_at"] for v in store.versions(rec["id"]) if int(v["version"]) == version + 1),
-                           None)
+        replaced_at = next((v["created_at"] for v in ports.issued.versions(rec["id"])
+                            if int(v["version"]) == version + 1), None)
     return {"version": version, "current": current, "superseded_at": replaced_at,
             "current_version": latest if rec["status"] == Status.ISSUED.value else None}
 
 
 def count_attempt(client: str) -> None:
-    if not throttle.allow(f"verify#{client}", config.verify_limit(), 60):
+    if not ports.throttle.allow(f"verify#{client}", config.verify_limit(), 60):
         raise TooManyRequests("查询过于频繁，请一分钟后再试", code="too_many_requests")
 
 
@@ -104,7 +102,7 @@ def _lookup(cert_no: str) -> dict | None:
     number = certno.normalize(cert_no)
     if not certno.is_valid(number):
         raise InvalidInput("证书编号有误：请核对后重新输入（末位为校验位）", code="invalid_cert_no")
-    return store.by_cert_no(number)     # reads the number's item, then its record (or a dummy: see there)
+    return ports.issued.by_cert_no(number)     # reads the number's item, then its record (or a dummy: see there)
 
 
 def _same(stored: str | None, given: str | None) -> bool:
@@ -161,8 +159,8 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()
-    signature = sealcheck.inspect(pdf, pki.ca_pem())
-    found = store.by_pdf_hash(digest)
+    signature = sealcheck.inspect(pdf, ports.keys.ca_pem())
+    found = ports.issued.by_pdf_hash(digest)
     facts = None
     if found:
         rec, version = found
@@ -191,7 +189,7 @@ def _sealed_after_revocation(signature: dict) -> bool:
     The signing time is the signer's claim; a file without one counts as sealed after."""
     if not (signature["signed"] and signature["trusted"] and signature.get("serial")):
         return False
-    revoked_at = (pki.seal(signature["serial"]) or {}).get("revoked_at")
+    revoked_at = (ports.keys.seal(signature["serial"]) or {}).get("revoked_at")
     if not revoked_at:
         return False
     signed_at = signature.get("signed_at")
@@ -204,12 +202,12 @@ def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     rec = records.load(principal, rec_id)
     reason = check_reason(reason, "撤销原因")
     check_allowed(Action.REVOKE, rec)
-    at = store.now_iso()
+    at = ports.clock.now_iso()
     fields = {"revoked": True, "revoked_reason": reason, "revoked_at": at}
-    applied, _, _ = store.apply([store.Change(rec, rec["status"], fields,
+    applied, _, _ = ports.records.apply([ports.Change(rec, rec["status"], fields,
                                               records.event(principal, "revoke", reason=reason, at=at))])
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     if rec.get("status_index") is not None:          # its credentials read as revoked from now on
-        statuslist.set_bit(int(rec["status_index"]))
-    return public_facts(store.get(rec_id))
+        ports.status_lists.set_bit(int(rec["status_index"]))
+    return public_facts(ports.records.get(rec_id))

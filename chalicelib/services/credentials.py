@@ -10,12 +10,10 @@ import gzip
 import hashlib
 import re
 
-from .. import config, jws, pki
+from .. import config, ports
+from ..domain.encoding import b64url
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.workflow import Status, is_revoked
-from ..store import masterdata as master
-from ..store import records as store
-from ..store import statuslist
 from . import certificates, evidence
 
 MEDIA_TYPE = "application/vc+jwt"
@@ -35,7 +33,7 @@ def credential_id(cert_no: str, version: int) -> str:
 
 
 def _claims(rec: dict) -> dict:
-    list_id, _ = statuslist.locate(int(rec["status_index"]))
+    list_id, _ = ports.status_lists.locate(int(rec["status_index"]))
     salt = rec["credential_salt"]
     name = f"{rec['certificate_name']}（{rec['level']}）"
     parties = evidence.signoffs(rec)
@@ -83,12 +81,12 @@ def _issued(rec: dict) -> dict:
 
 def issue(rec: dict) -> dict:
     """The credential of the record's current certificate version, signed now by the TEO's e-seal key."""
-    org = master.get("orgs", id=rec["teo_id"]) or {}
+    org = ports.master.get("orgs", id=rec["teo_id"]) or {}
     if org.get("seal_status") != "active" or not org.get("seal_serial"):
         raise Conflict("颁证机构的电子公章当前不可用，暂不能生成可验证凭证", code="no_active_seal")
-    key_id, cert_pem = pki.seal_signer(org["seal_serial"])
-    rec = statuslist.assign(rec)
-    token = jws.sign(_claims(rec), key_id, [cert_pem, pki.ca_pem()])
+    key_id, cert_pem = ports.keys.seal_signer(org["seal_serial"])
+    rec = ports.status_lists.assign(rec)
+    token = ports.tokens.sign(_claims(rec), key_id, [cert_pem, ports.keys.ca_pem()])
     return {"credential": token, "media_type": MEDIA_TYPE, "version": int(rec["pdf_version"]),
             "filename": f"{rec['cert_no']}-v{int(rec['pdf_version'])}.jwt"}
 
@@ -105,8 +103,8 @@ def verify(token: str, client: str) -> dict:
     """genuine / superseded / revoked / altered / unknown, with the reason, like verification by upload."""
     certificates.count_attempt(client)
     try:
-        checked = jws.check(token)
-    except jws.Malformed as exc:
+        checked = ports.tokens.check(token)
+    except ports.TokenMalformed as exc:
         raise InvalidInput(str(exc), code="not_a_credential") from None
     claims, rec, reason = checked["claims"], None, None
     found = _ID.match(str(claims.get("id", "")))
@@ -115,8 +113,8 @@ def verify(token: str, client: str) -> dict:
     elif not checked["valid"]:
         result, reason = "altered", "凭证内容在签名之后被改动"
     else:
-        rec = store.by_cert_no(found.group(1)) if found else None
-        seal = pki.seal(format(checked["signer"].serial_number, "x")) or {}
+        rec = ports.issued.by_cert_no(found.group(1)) if found else None
+        seal = ports.keys.seal(format(checked["signer"].serial_number, "x")) or {}
         if not rec or seal.get("org_id") != rec["teo_id"]:
             result, reason, rec = "unknown", "平台没有与该凭证对应的证书", None
         elif is_revoked(rec) or _bit_set(rec):
@@ -135,7 +133,7 @@ def verify(token: str, client: str) -> dict:
 
 
 def _bit_set(rec: dict) -> bool:
-    return rec.get("status_index") is not None and statuslist.is_set(int(rec["status_index"]))
+    return rec.get("status_index") is not None and ports.status_lists.is_set(int(rec["status_index"]))
 
 
 def _organisation(cert) -> str | None:
@@ -151,23 +149,23 @@ def status_list(list_id: str) -> str:
     after a revocation, or once a day."""
     if not re.fullmatch(r"[1-9][0-9]{0,5}", list_id or ""):
         raise NotFound("状态列表不存在", code="status_list_not_found")
-    found = statuslist.get_list(list_id)
+    found = ports.status_lists.get_list(list_id)
     if found is None:
         raise NotFound("状态列表不存在", code="status_list_not_found")
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     fresh = found["jwt_signed_at"] and dt.datetime.fromisoformat(found["jwt_signed_at"]) > now - dt.timedelta(days=1)
     if found["jwt"] and found["jwt_revision"] == found["revision"] and fresh:
         return found["jwt"]
-    bits = bytearray(statuslist.SIZE // 8)
+    bits = bytearray(ports.status_lists.SIZE // 8)
     for bit in found["revoked"]:
         bits[int(bit) // 8] |= 0x80 >> (int(bit) % 8)          # index 0 is the first byte's leftmost bit
     url = _url(f"/status/{list_id}")
     claims = {"@context": CONTEXTS[:1], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-              "issuer": {"id": "urn:skillcert:platform", "name": pki.CA_NAME}, "validFrom": now.isoformat(),
+              "issuer": {"id": "urn:skillcert:platform", "name": ports.keys.CA_NAME}, "validFrom": now.isoformat(),
               "validUntil": (now + dt.timedelta(days=2)).isoformat(),
               "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                                    "encodedList": "u" + jws.b64url(gzip.compress(bytes(bits), mtime=0))}}
-    token = jws.sign(claims, pki.ca()["key_id"], [pki.ca_pem()])
-    statuslist.keep_signed(list_id, token, found["revision"], now.isoformat())
+                                    "encodedList": "u" + b64url(gzip.compress(bytes(bits), mtime=0))}}
+    token = ports.tokens.sign(claims, ports.keys.ca()["key_id"], [ports.keys.ca_pem()])
+    ports.status_lists.keep_signed(list_id, token, found["revision"], now.isoformat())
     return token
 

@@ -8,19 +8,16 @@ import datetime as dt
 import hashlib
 import io
 import json
-import time
 import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
-from .. import files, jobqueue
+from .. import ports
 from ..domain import idcard
 from ..domain.access import ORG_ROLES, Principal, requires
 from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status, is_revoked
-from ..store import downloads as download_store
-from ..store import records as store
 from . import records, xlsx
 
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
@@ -58,7 +55,7 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     now = dt.datetime.now(dt.timezone.utc)
     digest = hashlib.sha256(json.dumps([sorted((r["id"], int(r["version"])) for r in chosen), include_revoked])
                             .encode()).hexdigest()
-    recent = download_store.recent(principal.username, (now - STALE_AFTER).isoformat())
+    recent = ports.downloads.recent(principal.username, (now - STALE_AFTER).isoformat())
     reuse = next((j for j in recent if j.get("digest") == digest and j["status"] != "failed"
                   and j["created_at"] >= (now - REUSE_WITHIN).isoformat()), None)
     if reuse:
@@ -73,9 +70,9 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
            "created_at": now.isoformat(), "record_ids": [r["id"] for r in chosen], "status": "queued",
            "digest": digest, "include_revoked": include_revoked,
            "electronic": methods.count("electronic"), "paper": methods.count("paper")}
-    download_store.put(job)
-    if not jobqueue.send_download({"kind": "zip", "job": job["id"]}):
-        download_store.update(job["id"], status="failed", error="任务排队失败，请重试")
+    ports.downloads.put(job)
+    if not ports.queue.send_download({"kind": "zip", "job": job["id"]}):
+        ports.downloads.update(job["id"], status="failed", error="任务排队失败，请重试")
     return {**view(principal, job["id"]), "skipped": skipped, "reused": False}
 
 
@@ -88,7 +85,7 @@ def filename(job: dict) -> str:
 
 @requires(*ORG_ROLES)
 def view(principal: Principal, job_id: str) -> dict:
-    job = download_store.get(job_id)
+    job = ports.downloads.get(job_id)
     side, org = records.scope_of(principal)
     if not job or (job["side"], job["org_id"]) != (side, org):
         raise NotFound("下载任务不存在", code="download_not_found")
@@ -96,13 +93,13 @@ def view(principal: Principal, job_id: str) -> dict:
            "electronic": int(job.get("electronic") or 0), "paper": int(job.get("paper") or 0),
            "filename": filename(job), "error": job.get("error")}
     if job["status"] == "done":
-        out["url"] = files.link(job["key"], filename=filename(job))
+        out["url"] = ports.files.link(job["key"], filename=filename(job))
     return out
 
 
 def give_up(job_id: str) -> None:
-    if (download_store.get(job_id) or {}).get("status") != "done":
-        download_store.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
+    if (ports.downloads.get(job_id) or {}).get("status") != "done":
+        ports.downloads.update(job_id, status="failed", error="打包多次失败，请重新发起下载")
 
 
 def _wanted(rec: dict, job: dict) -> bool:
@@ -115,21 +112,21 @@ def _file_name(rec: dict) -> str:
 
 def build(job_id: str) -> None:
     """The worker's part: zip the PDFs, write the manifest, publish. Idempotent: a finished job is left be."""
-    job = download_store.get(job_id)
+    job = ports.downloads.get(job_id)
     if not job or job["status"] == "done":
         return
-    download_store.update(job_id, status="running", done=0)
-    recs = sorted((r for r in store.get_many(job["record_ids"]) if _wanted(r, job)),
+    ports.downloads.update(job_id, status="running", done=0)
+    recs = sorted((r for r in ports.records.get_many(job["record_ids"]) if _wanted(r, job)),
                   key=lambda r: r["cert_no"])
     out = io.BytesIO()
     with ThreadPoolExecutor(max_workers=16) as pool, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        pdfs = pool.map(lambda r: files.read(r["pdf_key"]), recs)      # S3 reads overlap; order is kept
+        pdfs = pool.map(lambda r: ports.files.read(r["pdf_key"]), recs)      # S3 reads overlap; order is kept
         for n, (rec, pdf) in enumerate(zip(recs, pdfs, strict=True), start=1):
             archive.writestr(_file_name(rec), pdf)
             if n % PROGRESS_EVERY == 0:
-                download_store.update(job_id, done=n)
+                ports.downloads.update(job_id, done=n)
         archive.writestr("证书清单.xlsx", xlsx.build(MANIFEST_COLUMNS, recs, "证书清单"))
     key = f"downloads/{job['org_id']}/{job_id}.zip"
-    files.put(key, out.getvalue(), "application/zip")
-    download_store.update(job_id, status="done", done=len(recs), key=key, expires=int(time.time()) + 86400)
+    ports.files.put(key, out.getvalue(), "application/zip")
+    ports.downloads.update(job_id, status="done", done=len(recs), key=key, expires=int(ports.clock.now()) + 86400)

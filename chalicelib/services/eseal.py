@@ -1,17 +1,12 @@
 """E-seal applications (申请电子公章, F1): a TEO applies; the platform (admin) approves — the TEO then has
 its seal image and a signing key with a certificate under the platform CA — or rejects with a reason."""
-import re
 import uuid
 
-from .. import config, lazy, pki
+from .. import config, lazy, ports
 from ..domain import masterdata as md
 from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..store import masterdata as master
-from ..store.models import SealApplication
-from ..store.records import now_iso
-from ..store.tx import conditional
 from . import accounts, masterdata, seals
 
 seal = lazy.module("chalicelib.render.seal")
@@ -27,19 +22,10 @@ def _view(app: dict, names: dict | None = None) -> dict:
             **{f"{k}_name": names.get(app.get(k), app.get(k)) for k in ("submitted_by", "decided_by")}}
 
 
-def _get(app_id: str) -> dict | None:
-    if not re.match(r"^[0-9a-f]{32}$", app_id or ""):
-        return None
-    try:
-        return master.to_dict(SealApplication.get(f"SEALAPP#{app_id}", "SEALAPP", consistent_read=True))
-    except SealApplication.DoesNotExist:
-        return None
-
-
 @requires(Role.TEO)
 def apply(principal: Principal, org_id: str, body: dict) -> dict:
     org = masterdata.get_profile(principal, "orgs", org_id)
-    current = _get(org["seal_application"]) if org.get("seal_application") else None
+    current = ports.seal_applications.get(org["seal_application"]) if org.get("seal_application") else None
     if current and current["status"] == "submitted":
         raise Conflict("已有一份申请正在受理中，请等待审核结果", code="application_pending")
     body = {k: v.strip() if isinstance(v, str) else v for k, v in body.items()}
@@ -55,10 +41,9 @@ def apply(principal: Principal, org_id: str, body: dict) -> dict:
     app = {"id": uuid.uuid4().hex, "org_id": org_id, "org_name": org["name"],
            "legal_representative": body["legal_representative"].strip(), "contact_name": body["contact_name"].strip(),
            "contact_phone": phone, "seal_text": (body.get("seal_text") or org["name"]).strip(),
-           "status": "submitted", "submitted_by": principal.username, "submitted_at": now_iso()}
-    SealApplication(f"SEALAPP#{app['id']}", "SEALAPP", gsi1pk="SEALAPPS", gsi1sk=f"{app['submitted_at']}#{app['id']}",
-                    **app).save()
-    master.set_fields("orgs", {"id": org_id}, seal_application=app["id"])
+           "status": "submitted", "submitted_by": principal.username, "submitted_at": ports.clock.now_iso()}
+    ports.seal_applications.put(app)
+    ports.master.set_fields("orgs", {"id": org_id}, seal_application=app["id"])
     return _view(app)
 
 
@@ -66,7 +51,7 @@ def apply(principal: Principal, org_id: str, body: dict) -> dict:
 def current(principal: Principal, org_id: str) -> dict:
     """The TEO screen's view: its latest application and whether it holds an active e-seal."""
     org = masterdata.get_profile(principal, "orgs", org_id)
-    app = _get(org["seal_application"]) if org.get("seal_application") else None
+    app = ports.seal_applications.get(org["seal_application"]) if org.get("seal_application") else None
     revoked = org.get("seal_status") == "revoked"
     return {"application": _view(app) if app else None, "seal_status": org.get("seal_status") or "none",
             "seal_revoked_reason": org.get("seal_revoked_reason") if revoked else None,
@@ -76,7 +61,7 @@ def current(principal: Principal, org_id: str) -> dict:
 
 @requires(Role.ADMIN)
 def pending(principal: Principal) -> list[dict]:
-    apps = [master.to_dict(a) for a in SealApplication.gsi1.query("SEALAPPS", scan_index_forward=False)]
+    apps = ports.seal_applications.newest_first()
     names = accounts.display_names([a.get(k) for a in apps for k in ("submitted_by", "decided_by")])
     return [_view(a, names) for a in apps]
 
@@ -93,43 +78,36 @@ def _seal_image(data_b64: str | None, text: str) -> bytes:
 @requires(Role.ADMIN)
 def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
            seal_image_base64: str | None) -> dict:
-    app = _get(app_id)
+    app = ports.seal_applications.get(app_id)
     if not app:
         raise NotFound("申请不存在", code="application_not_found")
     if decision == "reject" and not (reason or "").strip():
         raise InvalidInput("请填写驳回理由", code="reason_required")
     image = _seal_image(seal_image_base64, app["seal_text"]) if decision == "approve" else None
     # Claim the application first: of two decisions at once, exactly one goes on to act.
-    if not _move(app_id, "submitted", "deciding", decided_by=principal.username):
+    if not ports.seal_applications.move(app_id, "submitted", "deciding", decided_by=principal.username):
         raise Conflict("该申请已处理", code="application_decided")
-    fields = {"decided_by": principal.username, "decided_at": now_iso()}
+    fields = {"decided_by": principal.username, "decided_at": ports.clock.now_iso()}
     try:
         if decision == "reject":
             fields.update(status="rejected", reason=reason.strip())
         else:
-            issued = pki.issue_seal(app["org_id"], app["org_name"])
+            issued = ports.keys.issue_seal(app["org_id"], app["org_name"])
             seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"],
                               seal_status="active")
             fields.update(status="approved")
     except Exception:
-        _move(app_id, "deciding", "submitted")          # give it back to be decided again
+        ports.seal_applications.move(app_id, "deciding", "submitted")          # give it back to be decided again
         raise
-    _move(app_id, "deciding", fields.pop("status"), **fields)
+    ports.seal_applications.move(app_id, "deciding", fields.pop("status"), **fields)
     return _view({**app, **fields, "status": "rejected" if decision == "reject" else "approved"})
-
-
-def _move(app_id: str, expected: str, status: str, **fields) -> bool:
-    item = SealApplication(f"SEALAPP#{app_id}", "SEALAPP")
-    actions = [SealApplication.status.set(status)] + [getattr(SealApplication, k).set(v) for k, v in fields.items()]
-    return conditional(lambda: item.update(actions=actions, condition=SealApplication.status == expected,
-                                           add_version_condition=False))
 
 
 @requires(Role.ADMIN)
 def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
     """The platform withdraws a TEO's e-seal (a lost key, say): its electronic certificates stop being
     stamped, with that reason, until it applies again and is approved."""
-    org = master.get("orgs", id=org_id)
+    org = ports.master.get("orgs", id=org_id)
     if not org:
         raise NotFound("机构不存在", code="org_not_found")
     if org.get("seal_status") != "active":
@@ -137,6 +115,7 @@ def revoke_seal(principal: Principal, org_id: str, reason: str) -> dict:
     if not (reason or "").strip():
         raise InvalidInput("请填写吊销原因", code="reason_required")
     reason = reason.strip()
-    at = pki.revoke_seal(org["seal_serial"], reason) if org.get("seal_serial") else now_iso()
-    master.set_fields("orgs", {"id": org_id}, seal_status="revoked", seal_revoked_reason=reason, seal_revoked_at=at)
+    at = ports.keys.revoke_seal(org["seal_serial"], reason) if org.get("seal_serial") else ports.clock.now_iso()
+    ports.master.set_fields("orgs", {"id": org_id}, seal_status="revoked", seal_revoked_reason=reason,
+                            seal_revoked_at=at)
     return {"org_id": org_id, "seal_status": "revoked", "reason": reason, "revoked_at": at}

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from ..store import records as store
+from .. import ports
 from . import accounts
 
 FILENAME = "signoff.json"
@@ -23,7 +23,7 @@ _COMPLETED: dict[str, dict] = {}        # a completed session never changes: rea
 def _session(session_id: str | None) -> dict:
     if session_id in _COMPLETED:
         return _COMPLETED[session_id]
-    found = store.get_session(session_id or "") or {}
+    found = ports.sessions.get(session_id or "") or {}
     facts = {"records_sha256": found.get("digest"), "signature_sha256": found.get("signature_sha256")}
     if found.get("status") == "completed":
         if len(_COMPLETED) >= 4096:

@@ -2,20 +2,18 @@
 sends ISSUED or STAMP_FAILED records back to READY."""
 import datetime as dt
 
-from .. import jobqueue
+from .. import ports
 from ..domain.access import Principal, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Action, next_status, refusal, roles_for, sources
-from ..store import masterdata as master
-from ..store import records as store
 from . import records, stamping
 
 MAX_BATCH = 5000
 
 
 def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tuple[list[str], list[dict]]:
-    changes = [store.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
-    applied, lost, busy = store.apply(changes)
+    changes = [ports.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
+    applied, lost, busy = ports.records.apply(changes)
     return applied, records.unapplied(lost, busy, "请稍后重试")
 
 
@@ -30,38 +28,38 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     event = records.event(principal, Action.ISSUE, reason=None)
     # Records of one tab bucket together, so a message's jobs share their counters, TEO, site and type.
     chosen.sort(key=lambda r: (r["site_id"], r["plan_id"], r["level"], r["certificate_id"]))
-    changes = [store.Change(rec, next_status(rec["status"], Action.ISSUE).value, {"method": method}, event)
+    changes = [ports.Change(rec, next_status(rec["status"], Action.ISSUE).value, {"method": method}, event)
                for rec in chosen]
     applied: list[str] = []
     sent: list[str] = []
-    for chunk in store.apply_chunks(changes, max_records=CHUNK_RECORDS, job=_job):
+    for chunk in ports.records.apply_chunks(changes, max_records=CHUNK_RECORDS, job=_job):
         skipped += records.unapplied(chunk.lost, chunk.busy, "请稍后重试")
         if chunk.applied:
             applied += [c.record["id"] for c in chunk.applied]
             if _send([_job(c) for c in chunk.applied]):
                 sent.append(chunk.outbox)
-        if len(sent) == store.OUTBOX_CLEAR_BATCH:     # a crash re-sends at most this many chunks' jobs
-            store.outbox_clear(sent)
+        if len(sent) == ports.outbox.CLEAR_BATCH:     # a crash re-sends at most this many chunks' jobs
+            ports.outbox.clear(sent)
             sent = []
-    store.outbox_clear(sent)      # what failed to send stays in the outbox for resend_unsent
+    ports.outbox.clear(sent)      # what failed to send stays in the outbox for resend_unsent
     return {"applied": applied, "skipped": skipped, "method": method}
 
 
 # Three full messages per transaction: 2 items per record, 2 counters and the outbox item fit in 100.
-CHUNK_RECORDS = 3 * jobqueue.JOBS_PER_MESSAGE
+CHUNK_RECORDS = 3 * ports.queue.JOBS_PER_MESSAGE
 UNSENT_AFTER = dt.timedelta(minutes=2)     # longer than any issue request takes to send its chunks
 
 
-def _job(change: store.Change) -> dict:
+def _job(change: ports.Change) -> dict:
     # The moved record is at version + 1; the job names that version, so a stale or repeated message can
     # never stamp a later issue of the same record.
     return {"id": change.record["id"], "version": int(change.record["version"]) + 1}
 
 
 def _send(jobs: list[dict]) -> bool:
-    messages = [{"kind": "stamp", "jobs": jobs[i:i + jobqueue.JOBS_PER_MESSAGE]}
-                for i in range(0, len(jobs), jobqueue.JOBS_PER_MESSAGE)]
-    return not jobqueue.send(messages)
+    messages = [{"kind": "stamp", "jobs": jobs[i:i + ports.queue.JOBS_PER_MESSAGE]}
+                for i in range(0, len(jobs), ports.queue.JOBS_PER_MESSAGE)]
+    return not ports.queue.send(messages)
 
 
 def resend_unsent() -> int:
@@ -69,11 +67,11 @@ def resend_unsent() -> int:
     SQS refused them) are sent again; the worker skips any it has done already. Returns how many."""
     cutoff = (dt.datetime.now(dt.timezone.utc) - UNSENT_AFTER).isoformat()
     sent, count = [], 0
-    for key, jobs in store.outbox_before(cutoff):
+    for key, jobs in ports.outbox.before(cutoff):
         if _send(jobs):
             sent.append(key)
             count += len(jobs)
-    store.outbox_clear(sent)
+    ports.outbox.clear(sent)
     return count
 
 
@@ -82,7 +80,7 @@ def missing(chosen: list[dict], method: str) -> list[str]:
     a stamp of which organisation): each missing thing once, in the order first met."""
     found: dict[str, None] = {}
     combos = dict.fromkeys((r["teo_id"], r["site_id"], r["certificate_id"]) for r in chosen)
-    rows = master.get_each({pair for teo_id, site_id, cert_id in combos for pair in
+    rows = ports.master.get_each({pair for teo_id, site_id, cert_id in combos for pair in
                             (("orgs", teo_id), ("colleges", site_id), ("certificates", cert_id))})   # one read
     for teo_id, site_id, cert_id in combos:
         teo = rows.get(("orgs", teo_id)) or {"name": teo_id}

@@ -1,12 +1,10 @@
 """Use cases for master data (F10): scoped lists for the filters, profiles and their export, and the
 admin's imports."""
-from .. import files, lazy
+from .. import lazy, ports
 from ..domain import idcard, uploads
 from ..domain import masterdata as md
 from ..domain.access import COLLEGE_ROLES, TEO_ROLES, Principal, Role, requires
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..store import masterdata as master
-from ..store.records import now_iso
 from . import accounts, photos, xlsx
 
 sheets = lazy.module("chalicelib.sheets")     # openpyxl: reading an import file loads it
@@ -18,26 +16,27 @@ IMPORT_MODES = ("all_or_nothing", "valid_rows")
 # ---- what each caller may see ------------------------------------------------------------------------
 
 def _plans_at_site(college_id: str) -> list[dict]:
-    return [p for p in master.list_all("plans") if college_id in p["site_ids"]]
+    return [p for p in ports.master.list_all("plans") if college_id in p["site_ids"]]
 
 
 def visible_certificates(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return master.list_all("certificates")
+        return ports.master.list_all("certificates")
     if principal.role in TEO_ROLES:
-        return master.certificates_of_org(principal.org_id)
+        return ports.master.certificates_of_org(principal.org_id)
     if principal.role in COLLEGE_ROLES:
         ids = {p["certificate_id"] for p in _plans_at_site(principal.org_id)}
-        return [c for c in master.get_many("certificates", [{"id": i} for i in ids])]
+        return [c for c in ports.master.get_many("certificates", [{"id": i} for i in ids])]
     raise Forbidden("当前账号的角色无权查看证书目录", code="role_forbidden")
 
 
 def visible_plans(principal: Principal, exam_year: int | None = None,
                   certificate_id: str | None = None) -> list[dict]:
     if principal.is_admin:
-        plans = master.list_all("plans")
+        plans = ports.master.list_all("plans")
     elif principal.role in TEO_ROLES:
-        plans = [p for c in master.certificates_of_org(principal.org_id) for p in master.plans_of_certificate(c["id"])]
+        plans = [p for c in ports.master.certificates_of_org(principal.org_id)
+                 for p in ports.master.plans_of_certificate(c["id"])]
     elif principal.role in COLLEGE_ROLES:
         plans = _plans_at_site(principal.org_id)
     else:
@@ -50,23 +49,23 @@ def visible_plans(principal: Principal, exam_year: int | None = None,
 
 def visible_orgs(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return master.list_all("orgs")
+        return ports.master.list_all("orgs")
     if principal.role in TEO_ROLES:
-        return [o for o in [master.get("orgs", id=principal.org_id)] if o]
+        return [o for o in [ports.master.get("orgs", id=principal.org_id)] if o]
     if principal.role in COLLEGE_ROLES:
         ids = {c["org_id"] for c in visible_certificates(principal)}
-        return master.get_many("orgs", [{"id": i} for i in ids])
+        return ports.master.get_many("orgs", [{"id": i} for i in ids])
     raise Forbidden("当前账号的角色无权查看机构", code="role_forbidden")
 
 
 def visible_colleges(principal: Principal) -> list[dict]:
     if principal.is_admin:
-        return master.list_all("colleges")
+        return ports.master.list_all("colleges")
     if principal.role in COLLEGE_ROLES:
-        return [c for c in [master.get("colleges", id=principal.org_id)] if c]
+        return [c for c in [ports.master.get("colleges", id=principal.org_id)] if c]
     if principal.role in TEO_ROLES:
         ids = {s for p in visible_plans(principal) for s in p["site_ids"]}
-        return master.get_many("colleges", [{"id": i} for i in ids])
+        return ports.master.get_many("colleges", [{"id": i} for i in ids])
     raise Forbidden("当前账号的角色无权查看院校", code="role_forbidden")
 
 
@@ -121,12 +120,12 @@ _LINKS = {"stamp_key": "stamp_url", "seal_key": "seal_url"}
 def with_links(row: dict) -> dict:
     """The row with short-lived links to its stamp image (and a TEO's seal image), for the screens to show.
     Added where a profile is answered, not in get_profile, which services also call as a scoped lookup."""
-    return {**row, **{url: files.link(row[key]) for key, url in _LINKS.items() if row.get(key)}}
+    return {**row, **{url: ports.files.link(row[key]) for key, url in _LINKS.items() if row.get(key)}}
 
 
 def get_profile(principal: Principal, kind: str, org_id: str) -> dict:
     _check_own(principal, kind, org_id)
-    row = master.get(kind, id=org_id)
+    row = ports.master.get(kind, id=org_id)
     if not row:
         raise NotFound("机构不存在", code="org_not_found")
     return row
@@ -143,8 +142,8 @@ def update_profile(principal: Principal, kind: str, org_id: str, changes: dict) 
             title = {f.key: f.title for f in md.KINDS[kind]}[key]
             raise InvalidInput(f"{title}不能为空", code="invalid_input", details={"field": key})
     clean = md.parse_row(kind, candidate)
-    master.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
-    return master.get(kind, id=org_id)
+    ports.master.set_fields(kind, {"id": org_id}, **{k: v for k, v in clean.items() if k != "id"})
+    return ports.master.get(kind, id=org_id)
 
 
 COLLEGE_STATUS = {"enabled": "启用", "disabled": "停用"}
@@ -154,22 +153,22 @@ def set_college_status(principal: Principal, college_id: str, status: str) -> di
     """试点院校管理's 启用 / 停用 (admin only, audited). A disabled college's candidates are left out when
     records are generated (考核站点已停用); records generated before go on through their sign-off."""
     principal.require(Role.ADMIN)
-    row = master.get("colleges", id=college_id)
+    row = ports.master.get("colleges", id=college_id)
     if not row:
         raise NotFound("院校不存在", code="org_not_found")
     before = "disabled" if row.get("status") == "disabled" else "enabled"
     event = {"actor": principal.username, "role": principal.role.value, "org_id": None,
              "action": f"college_{'enable' if status == 'enabled' else 'disable'}", "from_status": before,
-             "to_status": status, "at": now_iso()}
-    if not master.set_college_status(college_id, status == "enabled", event):
+             "to_status": status, "at": ports.clock.now_iso()}
+    if not ports.master.set_college_status(college_id, status == "enabled", event):
         raise Conflict(f"院校“{row['name']}”已是{COLLEGE_STATUS[status]}状态", code="college_status_unchanged",
                        details={"status": before})
-    return with_links(master.get("colleges", id=college_id))
+    return with_links(ports.master.get("colleges", id=college_id))
 
 
 def college_status_events(college_id: str) -> list[dict]:
     """Who enabled or disabled the college and when, in order."""
-    events = master.college_events(college_id)
+    events = ports.master.college_events(college_id)
     names = accounts.display_names([e["actor"] for e in events])
     return [{**{k: e.get(k) for k in ("at", "actor", "action", "from_status", "to_status")},
              "actor_name": names.get(e["actor"], e["actor"])} for e in events]
@@ -203,7 +202,7 @@ def upsert(kind: str, raw: dict) -> dict:
     if report["errors"]:
         raise InvalidInput(report["errors"][0]["message"], code="invalid_row")
     (row,) = _merged(kind, report["rows"])
-    master.put(kind, row)
+    ports.master.put(kind, row)
     return report["rows"][0]
 
 
@@ -238,7 +237,7 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
     report = _validate(kind, rows)
     imported = 0
     if report["rows"] and (mode == "valid_rows" or not report["errors"]):
-        imported = master.put_many(kind, _merged(kind, report["rows"]))
+        imported = ports.master.put_many(kind, _merged(kind, report["rows"]))
     return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
             "total": len(rows)}
 
@@ -246,7 +245,8 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
 def _merged(kind: str, rows: list[dict]) -> list[dict]:
     """An import updates the columns it has: what else an existing row holds (its stamp, its seal) stays."""
     keys = md.NATURAL_KEYS[kind]
-    existing = {tuple(r[k] for k in keys): r for r in master.get_many(kind, [{k: r[k] for k in keys} for r in rows])}
+    stored = ports.master.get_many(kind, [{k: r[k] for k in keys} for r in rows])
+    existing = {tuple(r[k] for k in keys): r for r in stored}
     return [{**existing.get(tuple(r[k] for k in keys), {}), **r} for r in rows]
 
 
@@ -286,7 +286,7 @@ def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:
 
 
 def _ids(kind: str) -> set[str]:
-    return {r["id"] for r in master.list_all(kind)}
+    return {r["id"] for r in ports.master.list_all(kind)}
 
 
 def _check_certificates(rows: list[dict]):
@@ -295,7 +295,7 @@ def _check_certificates(rows: list[dict]):
 
 
 def _check_plans(rows: list[dict]):
-    certs = {c["id"]: c for c in master.list_all("certificates")}
+    certs = {c["id"]: c for c in ports.master.list_all("certificates")}
     colleges = _ids("colleges")
 
     def problems(r: dict) -> list[str]:
@@ -320,8 +320,8 @@ def _check_candidates(rows: list[dict]):
 
 
 def _check_results(rows: list[dict]):
-    plans = {p["id"]: p for p in master.list_all("plans")}
-    known = {c["candidate_no"] for c in master.get_many(
+    plans = {p["id"]: p for p in ports.master.list_all("plans")}
+    known = {c["candidate_no"] for c in ports.master.get_many(
         "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in rows}])}
 
     def problems(r: dict) -> list[str]:
@@ -358,8 +358,8 @@ def candidate_view(candidate: dict, full_id: bool = False) -> dict:
 def list_candidates(principal: Principal, college_id: str) -> list[dict]:
     if not principal.is_admin and not (principal.role in COLLEGE_ROLES and principal.org_id == college_id):
         raise NotFound("院校不存在", code="org_not_found")
-    if not master.get("colleges", id=college_id):
+    if not ports.master.get("colleges", id=college_id):
         raise NotFound("院校不存在", code="org_not_found")
     # Only the platform admin, who corrects candidates' data, sees ID numbers in full.
     return [candidate_view(c, full_id=principal.is_admin)
-            for c in _sorted(master.candidates_of_college(college_id), "candidate_no")]
+            for c in _sorted(ports.master.candidates_of_college(college_id), "candidate_no")]

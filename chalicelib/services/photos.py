@@ -6,13 +6,12 @@ photo.
 """
 from concurrent.futures import ThreadPoolExecutor
 
-from .. import files
+from .. import ports
 from ..domain import masterdata as md
 from ..domain import photocheck, photozip, uploads
 from ..domain.access import COLLEGE_ROLES, Principal, Role
 from ..domain.errors import DomainError, NotFound
 from ..logs import log
-from ..store import masterdata as master
 
 CONTENT_TYPE = "image/jpeg"
 
@@ -22,13 +21,13 @@ def key(candidate_no: str) -> str:
 
 
 def link(candidate_no: str) -> str:
-    return files.link(key(candidate_no))
+    return ports.files.link(key(candidate_no))
 
 
 def attach(candidate_no: str, jpeg: bytes) -> None:
     """Store an already normalised photo and mark the candidate as having one."""
-    files.put(key(candidate_no), jpeg, CONTENT_TYPE)
-    master.set_fields("candidates", {"candidate_no": candidate_no}, has_photo=True)
+    ports.files.put(key(candidate_no), jpeg, CONTENT_TYPE)
+    ports.master.set_fields("candidates", {"candidate_no": candidate_no}, has_photo=True)
 
 
 def attach_many(jpegs: dict[str, bytes]) -> set[str]:
@@ -36,20 +35,20 @@ def attach_many(jpegs: dict[str, bytes]) -> set[str]:
     numbers whose photo could not be stored. The objects go up in parallel and ``has_photo`` is set a
     hundred candidates per transaction, so a ZIP of 300 photos costs 3 table writes."""
     def put(item: tuple[str, bytes]) -> str | None:
-        if files.try_put(key(item[0]), item[1], CONTENT_TYPE):
+        if ports.files.try_put(key(item[0]), item[1], CONTENT_TYPE):
             return None
         log.error("photo not stored", extra={"candidate_no": item[0]})
         return item[0]
     with ThreadPoolExecutor(8) as pool:
         failed = {n for n in pool.map(put, jpegs.items()) if n}
-    master.set_many("candidates", [{"candidate_no": n} for n in jpegs if n not in failed], has_photo=True)
+    ports.master.set_many("candidates", [{"candidate_no": n} for n in jpegs if n not in failed], has_photo=True)
     return failed
 
 
 def _candidate(principal: Principal, candidate_no: str, roles: tuple[Role, ...]) -> dict:
     """The candidate, if the caller may act on it: the admin, or ``roles`` of the candidate's own college.
     Anyone else finds nothing, as with another tenant's object."""
-    row = master.get("candidates", candidate_no=candidate_no) if md.CANDIDATE_NO.match(candidate_no) else None
+    row = ports.master.get("candidates", candidate_no=candidate_no) if md.CANDIDATE_NO.match(candidate_no) else None
     if row and (principal.is_admin or (principal.role in roles and principal.org_id == row["college_id"])):
         return row
     raise NotFound("考生不存在", code="candidate_not_found")
@@ -68,7 +67,7 @@ def get_link(principal: Principal, candidate_no: str) -> dict:
     row = _candidate(principal, candidate_no, tuple(COLLEGE_ROLES))
     if not row.get("has_photo"):
         raise NotFound("该考生尚未上传照片", code="photo_not_found")
-    return {"url": link(candidate_no), "expires_in": files.LINK_SECONDS}
+    return {"url": link(candidate_no), "expires_in": ports.files.LINK_SECONDS}
 
 
 # ---- the ZIP import -----------------------------------------------------------------------------------
@@ -78,11 +77,11 @@ def _owners(found: list[photozip.Entry]) -> dict[tuple[str, str], list[dict]]:
     keys = {e.key for e in found if e.key}
     numbers = [v for k, v in keys if k == "candidate_no"]
     owners: dict[tuple[str, str], list[dict]] = {}
-    for row in master.get_many("candidates", [{"candidate_no": n} for n in numbers]):
+    for row in ports.master.get_many("candidates", [{"candidate_no": n} for n in numbers]):
         owners[("candidate_no", row["candidate_no"])] = [row]
     if any(k == "id_number" for k, _ in keys):
-        for college in master.list_all("colleges"):
-            for row in master.candidates_of_college(college["id"]):
+        for college in ports.master.list_all("colleges"):
+            for row in ports.master.candidates_of_college(college["id"]):
                 if ("id_number", row.get("id_number")) in keys:
                     owners.setdefault(("id_number", row["id_number"]), []).append(row)
     return owners

@@ -7,12 +7,11 @@ import functools
 import io
 import uuid
 
-from .. import files
+from .. import ports
 from ..domain import photocheck, printed, printing
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Status
-from ..store import masterdata as master
 from . import masterdata, records
 
 TEMPLATE = "default"
@@ -31,14 +30,14 @@ def get(principal: Principal, org_id: str) -> dict:
 def put(principal: Principal, org_id: str, values: dict) -> dict:
     """Every paper certificate stamped after this applies the new calibration."""
     _org(principal, org_id)
-    master.set_fields("orgs", {"id": org_id}, **printing.stored(values))
-    return printing.settings(master.get("orgs", id=org_id))
+    ports.master.set_fields("orgs", {"id": org_id}, **printing.stored(values))
+    return printing.settings(ports.master.get("orgs", id=org_id))
 
 
 def _link(key_prefix: str, org_id: str, pdf: bytes, filename: str) -> dict:
     key = f"previews/{key_prefix}/{org_id}/{uuid.uuid4().hex}.pdf"
-    files.put(key, pdf, "application/pdf")
-    return {"url": files.link(key, filename=filename)}
+    ports.files.put(key, pdf, "application/pdf")
+    return {"url": ports.files.link(key, filename=filename)}
 
 
 @requires(Role.ADMIN, Role.TEO)
@@ -55,7 +54,8 @@ def preview(principal: Principal, org_id: str) -> dict:
     """套打预览: a sample paper certificate, with the TEO's own stamp when it has one, drawn over the stock."""
     from ..render import certificate, seal
     org = _org(principal, org_id)
-    images = {"teo_stamp": files.read(org["stamp_key"]) if org.get("stamp_key") else seal.name_stamp("样章", "rect"),
+    stamp = ports.files.read(org["stamp_key"]) if org.get("stamp_key") else seal.name_stamp("样章", "rect")
+    images = {"teo_stamp": stamp,
               "site_stamp": seal.name_stamp("样章", "square"), "photo": sample_photo()}
     pdf = certificate.render(TEMPLATE, "paper", printed.sample(teo_name=org["name"]), images,
                              info={"title": "套打预览（样本）", "author": org["name"]}, stock=True)

@@ -2,14 +2,13 @@
 record with its audit trail, delete an unsigned one."""
 from dataclasses import dataclass, replace
 
+from .. import ports
 from ..domain import idcard
 from ..domain import masterdata as md
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.filters import ALL, RecordFilter, parse_filter
 from ..domain.workflow import LABELS, Status, is_revoked, row_actions, side_of
-from ..store import masterdata as master
-from ..store import records as store
 from . import accounts, xlsx
 
 # ---- scope -------------------------------------------------------------------------------------------
@@ -28,7 +27,7 @@ def in_scope(principal: Principal, rec: dict) -> bool:
 
 
 def load(principal: Principal, rec_id: str) -> dict:
-    rec = store.get(rec_id)
+    rec = ports.records.get(rec_id)
     if not rec or not in_scope(principal, rec):
         raise NotFound("发证记录不存在", code="record_not_found")
     return rec
@@ -46,10 +45,10 @@ class Candidates:
 
 
 def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dict, list[str], str | None]:
-    cert = master.get("certificates", id=body["certificate_id"])
+    cert = ports.master.get("certificates", id=body["certificate_id"])
     if not cert or cert["org_id"] != principal.org_id:
         raise NotFound("考试证书不存在", code="certificate_not_found")
-    plan = master.get("plans", id=body["plan_id"])
+    plan = ports.master.get("plans", id=body["plan_id"])
     if not plan or plan["certificate_id"] != cert["id"]:
         raise NotFound("考试计划不存在或不属于该证书", code="plan_not_found")
     if int(plan["exam_year"]) != int(body["exam_year"]):
@@ -61,18 +60,18 @@ def _generation_scope(principal: Principal, body: dict) -> tuple[dict, dict, dic
     college = body.get("college_id") or None
     if college and college not in plan["site_ids"]:
         raise InvalidInput("该试点院校不是此考试计划的考核站点", code="plan_site_mismatch")
-    org = master.get("orgs", id=principal.org_id)
+    org = ports.master.get("orgs", id=principal.org_id)
     return cert, plan, org, levels, college
 
 
 def _candidates(principal: Principal, body: dict) -> Candidates:
     cert, plan, org, levels, college = _generation_scope(principal, body)
-    results = [r for r in master.results_of_plan(plan["id"], levels[0] if len(levels) == 1 else None)
+    results = [r for r in ports.master.results_of_plan(plan["id"], levels[0] if len(levels) == 1 else None)
                if (not college or r["site_id"] == college) and (not levels or r["level"] in levels)]
-    people = {c["candidate_no"]: c for c in master.get_many(
+    people = {c["candidate_no"]: c for c in ports.master.get_many(
         "candidates", [{"candidate_no": n} for n in {r["candidate_no"] for r in results}])}
-    sites = {c["id"]: c for c in master.get_many("colleges", [{"id": i} for i in plan["site_ids"]])}
-    colleges = {c["id"]: c for c in master.get_many(
+    sites = {c["id"]: c for c in ports.master.get_many("colleges", [{"id": i} for i in plan["site_ids"]])}
+    colleges = {c["id"]: c for c in ports.master.get_many(
         "colleges", [{"id": i} for i in {p["college_id"] for p in people.values()}])}
     issuable, not_issuable = [], []
     for res in sorted(results, key=lambda r: (r["level"], r["candidate_no"])):
@@ -91,7 +90,7 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
                                  "result": res, "reasons": reasons})
             continue
         issuable.append({
-            "id": store.record_id(person["candidate_no"], plan["id"], cert["id"], res["level"]),
+            "id": ports.records.record_id(person["candidate_no"], plan["id"], cert["id"], res["level"]),
             "status": Status.TEO_PENDING.value, "version": 1,
             "candidate_no": person["candidate_no"], "candidate_name": person["name"],
             "id_number": idcard.normalize(person["id_number"]), "student_type": person["student_type"],
@@ -100,7 +99,7 @@ def _candidates(principal: Principal, body: dict) -> Candidates:
             "plan_id": plan["id"], "plan_name": plan["name"], "exam_year": int(plan["exam_year"]),
             "certificate_id": cert["id"], "certificate_name": cert["name"], "level": res["level"],
             "teo_id": cert["org_id"], "teo_name": org["name"] if org else "", "score": res.get("score"),
-            "created_at": store.now_iso(), "created_by": principal.username, "signed": False,
+            "created_at": ports.clock.now_iso(), "created_by": principal.username, "signed": False,
         })
     return Candidates(issuable, not_issuable)
 
@@ -122,7 +121,7 @@ def _apart(split: dict) -> str:
 @requires(Role.TEO)
 def preview(principal: Principal, body: dict) -> dict:
     found = _candidates(principal, body)
-    existing = {r["id"] for r in store.get_many(r["id"] for r in found.issuable)}
+    existing = {r["id"] for r in ports.records.get_many(r["id"] for r in found.issuable)}
     total = len(found.issuable) + len(found.not_issuable)
     split = _not_issuable_split(found)
     return {"total": total, "issuable": len(found.issuable), **split, "existing": len(existing),
@@ -148,8 +147,8 @@ def lists(principal: Principal, body: dict, kind: str) -> dict:
     if kind == "issuable":
         columns, rows, name = _LIST_COLUMNS, found.issuable, "可发证名单.xlsx"
     else:
-        colleges = {c["id"]: c["name"] for c in master.list_all("colleges")}
-        cert = master.get("certificates", id=body["certificate_id"])
+        colleges = {c["id"]: c["name"] for c in ports.master.list_all("colleges")}
+        cert = ports.master.get("certificates", id=body["certificate_id"])
         columns = [
             ("考生编号", lambda n: n["candidate"].get("candidate_no")),
             ("考生姓名", lambda n: n["candidate"].get("name", "")),
@@ -169,7 +168,7 @@ def lists(principal: Principal, body: dict, kind: str) -> dict:
 def generate(principal: Principal, body: dict) -> dict:
     """Create TEO_PENDING records for the issuable candidates; existing records are left exactly as they are."""
     found = _candidates(principal, body)
-    created, existing = store.create(found.issuable, event(principal, "generate"))
+    created, existing = ports.records.create(found.issuable, event(principal, "generate"))
     split = _not_issuable_split(found)
     return {"created": len(created), "existing": len(existing), **split, "created_ids": created,
             "summary": f"已生成{len(created)}条待发证记录" + (f"，{len(existing)}人已有发证记录" if existing else "")
@@ -182,7 +181,7 @@ def delete(principal: Principal, rec_id: str) -> dict:
     if rec["status"] != Status.TEO_PENDING.value or rec.get("signed"):
         raise Conflict(f"当前状态为「{LABELS[Status(rec['status'])]}」，已开始签发的记录不能删除",
                        code="not_deletable", details={"status": rec["status"]})
-    if not store.delete(rec, event(principal, "delete")):
+    if not ports.records.delete(rec, event(principal, "delete")):
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     return {"deleted": rec_id}
 
@@ -196,7 +195,7 @@ def unapplied(lost: list[str], busy: list[str], busy_hint: str) -> list[dict]:
 def event(principal: Principal, action, **extra) -> dict:
     """The audit event of a person's action on records (``action``: an ``Action`` or a plain name)."""
     return {"actor": principal.username, "role": principal.role.value, "org_id": principal.org_id,
-            "action": getattr(action, "value", action), "at": store.now_iso(), **extra}
+            "action": getattr(action, "value", action), "at": ports.clock.now_iso(), **extra}
 
 
 # ---- lists -------------------------------------------------------------------------------------------
@@ -209,11 +208,11 @@ def matching(principal: Principal, flt: RecordFilter, statuses: list[str] | None
     if statuses is not None:
         wanted = [s for s in wanted if s in statuses]
     if flt.candidate_no:
-        found = store.by_candidate(flt.candidate_no)
+        found = ports.records.by_candidate(flt.candidate_no)
         rows = [r for r in found if in_scope(principal, r) and r["status"] in wanted and flt.matches(r)]
         return _revoked_or_not(sorted(rows, key=lambda r: (r["created_at"], r["candidate_no"], r["id"])), flt)
     # A name matches by its part (staff type a surname), so it is looked for in the tabs themselves.
-    rows = [r for status in wanted for r in store.tab(side, org, status) if flt.matches(r)]
+    rows = [r for status in wanted for r in ports.records.tab(side, org, status) if flt.matches(r)]
     return _revoked_or_not(sorted(rows, key=lambda r: r["order_key"]), flt)
 
 
@@ -222,7 +221,7 @@ def _revoked_or_not(rows: list[dict], flt: RecordFilter) -> list[dict]:
     if flt.revoked is None:
         return rows
     issued = [r for r in rows if r["status"] == Status.ISSUED.value]
-    revoked = {r["id"] for r in store.get_many(r["id"] for r in issued) if r.get("revoked")}
+    revoked = {r["id"] for r in ports.records.get_many(r["id"] for r in issued) if r.get("revoked")}
     return [r for r in issued if (r["id"] in revoked) == flt.revoked]
 
 
@@ -232,7 +231,7 @@ def select(principal: Principal, record_ids: list[str] | None, filter_: dict | N
     scope matching the filter, in one of ``statuses``, re-read strongly. Returns (chosen, skipped with why)."""
     skipped: list[dict] = []
     if record_ids is not None:
-        found = {r["id"]: r for r in store.get_many(record_ids)}
+        found = {r["id"]: r for r in ports.records.get_many(record_ids)}
         chosen = []
         for rid in dict.fromkeys(record_ids):
             rec = found.get(rid)
@@ -248,7 +247,7 @@ def select(principal: Principal, record_ids: list[str] | None, filter_: dict | N
         if len(listed) > limit:
             raise InvalidInput(f"一次最多处理{limit}条记录，请缩小筛选范围", code="too_many_records")
         # The tab index is eventually consistent: re-read each record (strongly) before acting on it.
-        fresh = {r["id"]: r for r in store.get_many(r["id"] for r in listed)}
+        fresh = {r["id"]: r for r in ports.records.get_many(r["id"] for r in listed)}
         chosen = [fresh[r["id"]] for r in listed if r["id"] in fresh and fresh[r["id"]]["status"] in statuses]
     if not chosen:
         raise Conflict(f"没有可{verb}的记录", code="nothing_to_do", details={"skipped": skipped})
@@ -266,7 +265,7 @@ def counts(principal: Principal, flt: RecordFilter, found: list[dict] | None = N
         for r in found if found is not None else matching(principal, replace(flt, status=ALL)):
             tally[r["status"]] += 1
     else:
-        for bucket in store.counters(side, org):
+        for bucket in ports.records.counters(side, org):
             if flt.matches_bucket(bucket):
                 for s in tally:
                     tally[s] += int(bucket.get(s) or 0)
@@ -284,7 +283,7 @@ def list_records(principal: Principal, flt: RecordFilter, page: int, page_size: 
         rows, tally = matching(principal, flt), counts(principal, flt)
     start = (page - 1) * page_size
     ids = [r["id"] for r in rows[start:start + page_size]]
-    full = {r["id"]: r for r in store.get_many(ids)}
+    full = {r["id"]: r for r in ports.records.get_many(ids)}
     items = [row_view(full[i], principal.role) for i in ids if i in full]
     return {"items": items, "total": len(rows), "page": page, "page_size": page_size, "counts": tally}
 
@@ -313,7 +312,7 @@ def row_view(rec: dict, role: Role | None) -> dict:
 def detail(principal: Principal, rec_id: str) -> dict:
     rec = load(principal, rec_id)
     view = row_view(rec, principal.role)
-    events = sorted(store.events(rec_id), key=lambda e: e["at"])
+    events = sorted(ports.records.events(rec_id), key=lambda e: e["at"])
     people = [rec.get("created_by"), rec.get("teo_signed_by"), rec.get("site_signed_by"), *(e["actor"] for e in events)]
     names = accounts.display_names(people)
     signoff = {k: rec.get(k) for k in ("teo_signed_at", "teo_signed_by", "site_signed_at", "site_signed_by")}
@@ -324,7 +323,7 @@ def detail(principal: Principal, rec_id: str) -> dict:
     view["certificate"].update({"cert_no": rec.get("cert_no"), "award_date": rec.get("award_date"),
                                 "pdf_version": int(rec.get("pdf_version") or 0), "sha256": rec.get("pdf_sha256")})
     view["versions"] = [{k: v.get(k) for k in ("version", "sha256", "method", "created_at", "superseded")}
-                        for v in store.versions(rec_id)]
+                        for v in ports.issued.versions(rec_id)]
     view["events"] = [{**{k: e.get(k) for k in ("at", "actor", "role", "org_id", "action", "from_status",
                                                  "to_status", "reason", "session_id")},
                        "actor_name": names.get(e["actor"], e["actor"])} for e in events]

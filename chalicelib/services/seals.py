@@ -2,9 +2,8 @@
 college, so a stamped certificate always names exactly the image it used and workers may cache by key."""
 import hashlib
 
-from .. import files
+from .. import ports
 from ..domain.errors import NotFound
-from ..store import masterdata as master
 
 _FIELD = {"seal": "seal_key", "stamp": "stamp_key"}
 
@@ -12,9 +11,9 @@ _FIELD = {"seal": "seal_key", "stamp": "stamp_key"}
 def store_image(kind: str, org_id: str, slot: str, png: bytes, **fields) -> str:
     """Keep ``png`` as the ``seal`` (TEOs only) or ``stamp`` of an org (``orgs``) or college (``colleges``),
     with ``fields`` recorded beside it."""
-    if not master.get(kind, id=org_id):
+    if not ports.master.get(kind, id=org_id):
         raise NotFound("机构不存在", code="org_not_found")
     key = f"{slot}s/{kind}/{org_id}/{hashlib.sha256(png).hexdigest()[:24]}.png"
-    files.put(key, png, "image/png")
-    master.set_fields(kind, {"id": org_id}, **fields, **{_FIELD[slot]: key})
+    ports.files.put(key, png, "image/png")
+    ports.master.set_fields(kind, {"id": org_id}, **fields, **{_FIELD[slot]: key})
     return key

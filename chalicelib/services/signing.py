@@ -9,15 +9,13 @@ Session actions and the signer's decision:
 """
 import hashlib
 import io
-import time
 import uuid
 
-from .. import config, files, lazy
+from .. import config, lazy, ports
 from ..domain import signature, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_reason, next_status, side_of, sources
-from ..store import records as store
 from . import accounts, records
 
 qrcode = lazy.module("qrcode")
@@ -31,7 +29,7 @@ _SIGNER = {"teo": Role.TEO_SIGNER, "site": Role.COLLEGE_SIGNER}
 
 def digest(records_shown: list[dict]) -> str:
     """SHA-256 over the exact record states signed: one ``id:version:incarnation`` line per record."""
-    lines = sorted(f"{r['id']}:{store.mark(r)}" for r in records_shown)
+    lines = sorted(f"{r['id']}:{ports.records.mark(r)}" for r in records_shown)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -54,7 +52,7 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     movable = [s.value for s in sources(SIGN_ACTIONS[(side, action)])]
     chosen, skipped = records.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)
     ids = [r["id"] for r in chosen]
-    now = time.time()
+    now = ports.clock.now()
     # 重新签发 (manual 3.2): the TEO re-signing records it refused can only confirm them. (A site may refuse
     # its refused records again, with a new reason.)
     resign = action == "sign" and all(r["status"] == Status.TEO_REJECTED.value for r in chosen)
@@ -63,13 +61,13 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     session = {
         "id": uuid.uuid4().hex, "side": side, "org_id": principal.org_id, "action": action, "resign": resign,
         "again": again,
-        "record_ids": ids, "record_marks": [store.mark(r) for r in chosen], "digest": digest(chosen),
+        "record_ids": ids, "record_marks": [ports.records.mark(r) for r in chosen], "digest": digest(chosen),
         "reason": reason, "status": "open",
-        "created_by": principal.username, "created_at": store.now_iso(),
+        "created_by": principal.username, "created_at": ports.clock.now_iso(),
         "expires_at": int(now + SESSION_SECONDS),
         "preview_names": [r.get("candidate_name") or r["candidate_no"] for r in chosen[:5]],
     }
-    store.put_session(session)
+    ports.sessions.put(session)
     url = f"{config.public_base_url()}/sign/{session['id']}"
     return {"id": session["id"], "status": "open", "action": action, "sign_url": url, "qr_svg": qr_svg(url),
             "expires_at": session["expires_at"], "count": len(ids), "digest": session["digest"],
@@ -86,7 +84,7 @@ _NOT_YOURS = "签发会话不存在，或不属于当前账号：请使用本机
 
 
 def _load(principal: Principal, session_id: str) -> dict:
-    session = store.get_session(session_id)
+    session = ports.sessions.get(session_id)
     side = side_of(principal.role)
     if not session or side != session["side"] or principal.org_id != session["org_id"]:
         raise NotFound(_NOT_YOURS, code="session_not_found")
@@ -101,7 +99,7 @@ def session_records(principal: Principal, session_id: str, page: int, page_size:
     """Every record the signature covers, a page at a time (the signer's page lists them all)."""
     ids = _load(principal, session_id)["record_ids"]
     chunk = ids[(page - 1) * page_size:page * page_size]
-    found = {r["id"]: r for r in store.get_many(chunk)}
+    found = {r["id"]: r for r in ports.records.get_many(chunk)}
     items = [{"id": i, "candidate_no": found[i]["candidate_no"], "candidate_name": found[i]["candidate_name"],
               "certificate_name": found[i]["certificate_name"], "level": found[i]["level"],
               "plan_name": found[i]["plan_name"]} for i in chunk if i in found]
@@ -111,7 +109,7 @@ def session_records(principal: Principal, session_id: str, page: int, page_size:
 def _view(session: dict) -> dict:
     names = accounts.display_names([session["created_by"], session.get("signer")])
     status = session["status"]
-    if status == "open" and session["expires_at"] <= time.time():
+    if status == "open" and session["expires_at"] <= ports.clock.now():
         status = "expired"
     return {"id": session["id"], "status": status, "action": session["action"], "side": session["side"],
             "resign": bool(session.get("resign")), "again": bool(session.get("again") or session.get("resign")),
@@ -122,7 +120,7 @@ def _view(session: dict) -> dict:
             "decision": session.get("decision"), "signer": session.get("signer"),
             "signer_name": names.get(session.get("signer"), session.get("signer")),
             "signed_at": session.get("signed_at"), "applied": session.get("applied") or [],
-            "skipped": store.session_skipped(session)}
+            "skipped": ports.sessions.skipped(session)}
 
 
 def _signature(png_base64: str) -> bytes:
@@ -158,21 +156,21 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
     if rejecting:
         # A refusal is the signer's own words; only a staff-prepared rejection may carry the staff's reason.
         reason = check_reason(reason if action == "sign" else (reason or session.get("reason")))
-    now = time.time()
-    if not store.claim_session(session_id, now, principal.username, decision, client_ip):
-        current = _view(store.get_session(session_id))
+    now = ports.clock.now()
+    if not ports.sessions.claim(session_id, now, principal.username, decision, client_ip):
+        current = _view(ports.sessions.get(session_id))
         if current["status"] == "expired":
             raise Conflict("签发二维码已过期，请重新发起签发", code="session_expired")
         raise Conflict("该签发会话已完成，不能重复签字", code="session_used")
     signature_sha = hashlib.sha256(image).hexdigest()
     key = f"signatures/{session['org_id']}/{session_id}.png"
     try:
-        files.put(key, image, "image/png", metadata={
-            "signer": principal.username, "signed-at": store.now_iso(), "client-ip": client_ip,
+        ports.files.put(key, image, "image/png", metadata={
+            "signer": principal.username, "signed-at": ports.clock.now_iso(), "client-ip": client_ip,
             "records-sha256": session["digest"], "decision": decision, "session": session_id})
     except Exception:
         # No evidence, no sign-off: give the session back so the signer can try again.
-        store.release_session(session_id)
+        ports.sessions.release(session_id)
         raise
     applied: list[str] = []
     skipped: list[dict] = []
@@ -181,22 +179,22 @@ def complete(principal: Principal, session_id: str, decision: str, png_base64: s
         transition = SIGN_ACTIONS[(session["side"], "reject" if rejecting else "sign")]
         applied, skipped = _move(principal, session, transition, reason if rejecting else None, signature_sha)
     final = "refused" if decision == "refuse" else "completed"
-    store.finish_session(session_id, final, applied, skipped, key, signature_sha)
-    return _view(store.get_session(session_id))
+    ports.sessions.finish(session_id, final, applied, skipped, key, signature_sha)
+    return _view(ports.sessions.get(session_id))
 
 
 def _move(principal: Principal, session: dict, action: Action, reason: str | None,
           signature_sha: str) -> tuple[list, list]:
     authorize(principal.role, action)
-    found = {r["id"]: r for r in store.get_many(session["record_ids"])}
+    found = {r["id"]: r for r in ports.records.get_many(session["record_ids"])}
     changes, skipped = [], []
-    at = store.now_iso()
+    at = ports.clock.now_iso()
     for rid, shown in zip(session["record_ids"], session["record_marks"], strict=True):
         rec = found.get(rid)
         if rec is None:
             skipped.append({"id": rid, "reason": "发证记录已被删除"})
             continue
-        if store.mark(rec) != shown:
+        if ports.records.mark(rec) != shown:
             # The signer signs what the session showed; a record changed since then is not signed blindly.
             skipped.append({"id": rid, "reason": "发起签发后该记录已被他人处理，请重新发起"})
             continue
@@ -211,9 +209,9 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
             fields.update({f"{side}_signed_at": at, f"{side}_signed_by": principal.username,
                            f"{side}_signing_session": session["id"], f"{side}_records_sha256": session["digest"],
                            f"{side}_signature_sha256": signature_sha})
-        changes.append(store.Change(rec, target.value, fields,
+        changes.append(ports.Change(rec, target.value, fields,
                                     records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
-    applied, lost, busy = store.apply(changes)
+    applied, lost, busy = ports.records.apply(changes)
     return applied, skipped + records.unapplied(lost, busy, "请重新发起签发")
 
 

@@ -14,16 +14,12 @@ import threading
 import uuid
 from zoneinfo import ZoneInfo
 
-from .. import config, files, lazy
+from .. import config, lazy, ports
 from ..domain import certno, printed, printing
 from ..domain.workflow import Action, Status
 from ..logs import log
-from ..store import masterdata as master
-from ..store import records as store
-from ..store import statuslist
 from . import evidence, photos
 
-sealing = lazy.module("chalicelib.sealing")
 certificate = lazy.module("chalicelib.render.certificate")
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_RECEIVES = 3          # the queue's maxReceiveCount: the last delivery before the dead-letter queue
@@ -49,16 +45,16 @@ def sweep(older_than_minutes: int = 30) -> int:
     lost its job somehow (the API died between its transaction and SQS, say); it ends STAMP_FAILED."""
     cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=older_than_minutes)).isoformat()
     stuck = []
-    for org in master.list_all("orgs"):
-        listed = store.tab("teo", org["id"], Status.GENERATING.value)
-        stuck += [r for r in store.get_many(r["id"] for r in listed)
+    for org in ports.master.list_all("orgs"):
+        listed = ports.records.tab("teo", org["id"], Status.GENERATING.value)
+        stuck += [r for r in ports.records.get_many(r["id"] for r in listed)
                   if r["status"] == Status.GENERATING.value and (r.get("updated_at") or r["created_at"]) < cutoff]
     _fail([(rec, "证书生成超时，请重新发放") for rec in stuck])
     return len(stuck)
 
 
 def _pending(jobs: list[dict]) -> list[dict]:
-    found = {r["id"]: r for r in store.get_many(j["id"] for j in jobs)}
+    found = {r["id"]: r for r in ports.records.get_many(j["id"] for j in jobs)}
     return [found[j["id"]] for j in jobs if j["id"] in found
             and found[j["id"]]["status"] == Status.GENERATING.value
             and int(found[j["id"]]["version"]) == int(j["version"])]
@@ -72,7 +68,7 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
     last_try = receive_count >= MAX_RECEIVES
     numbers = _numbers(todo)
     lookup = _lookup(todo)
-    made: list[store.Issued] = []
+    made: list[ports.Issued] = []
     failed: list[tuple[dict, str]] = []
     bits = _status_bits(todo)
     for rec in todo:
@@ -86,7 +82,7 @@ def stamp(jobs: list[dict], receive_count: int) -> None:
                 _discard([it.pdf_key for it in made])
                 raise RetryLater(str(exc)) from exc
             failed.append((rec, f"多次重试仍失败：{exc}"))
-    done, lost, busy = store.finish(made, [_failure(rec, reason) for rec, reason in failed])
+    done, lost, busy = ports.records.finish(made, [_failure(rec, reason) for rec, reason in failed])
     unissued = set(lost) | set(busy)
     _discard([it.pdf_key for it in made if it.record["id"] in unissued])
     if busy and not last_try:
@@ -107,9 +103,9 @@ def _lookup(todo: list[dict]):
     wanted = {(kind, rec[field]) for rec in todo for kind, field in
               (("orgs", "teo_id"), ("colleges", "site_id"), ("certificates", "certificate_id"))}
     wanted |= {("users", name) for rec in todo for name in evidence.signers(rec)}     # for signoff.json
-    rows = master.get_each(wanted)        # what it lacks is missing: not read again
+    rows = ports.master.get_each(wanted)        # what it lacks is missing: not read again
     return functools.cache(lambda kind, key: rows.get((kind, key)) if (kind, key) in wanted
-                           else master.get(kind, id=key))
+                           else ports.master.get(kind, id=key))
 
 
 def _display_names(rec: dict, lookup) -> dict[str, str]:
@@ -120,18 +116,18 @@ def _display_names(rec: dict, lookup) -> dict[str, str]:
 def _discard(keys: list[str]) -> None:
     """The PDFs of records this run did not issue (a repeated delivery won the race, or the table stayed
     busy) would belong to nothing: remove them. Best effort: the records are right either way."""
-    if keys and not files.discard(keys):
+    if keys and not ports.files.discard(keys):
         log.warning("unused certificate PDFs were not removed", extra={"keys": keys})
 
 
-def _failure(rec: dict, reason: str) -> store.Change:
-    return store.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
-                        {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason, "at": store.now_iso()})
+def _failure(rec: dict, reason: str) -> ports.Change:
+    return ports.Change(rec, Status.STAMP_FAILED.value, {"reason": reason},
+                        {**SYSTEM, "action": Action.STAMP_FAIL.value, "reason": reason, "at": ports.clock.now_iso()})
 
 
 def _fail(failed: list[tuple[dict, str]]) -> bool:
     """GENERATING → STAMP_FAILED with the reason; False when the table was too busy to take them all."""
-    _, _, busy = store.apply([_failure(rec, reason) for rec, reason in failed])
+    _, _, busy = ports.records.apply([_failure(rec, reason) for rec, reason in failed])
     return not busy
 
 
@@ -150,7 +146,7 @@ class _SequenceBlocks:
         with self._lock:
             free = self._free.setdefault(sequence, [])
             if len(free) < count:
-                free += store.allocate(sequence, max(self.SIZE, count - len(free)))
+                free += ports.sequences.allocate(sequence, max(self.SIZE, count - len(free)))
             taken, self._free[sequence] = free[:count], free[count:]
             return taken
 
@@ -163,8 +159,8 @@ def _status_bits(todo: list[dict]) -> dict[str, int]:
     fresh = [r["id"] for r in todo if r.get("status_index") is None]
     if not fresh:
         return {}
-    indexes = [value - 1 for value in _BLOCKS.take(statuslist.SEQUENCE, len(fresh))]
-    statuslist.ensure_lists(indexes)
+    indexes = [value - 1 for value in _BLOCKS.take(ports.status_lists.SEQUENCE, len(fresh))]
+    ports.status_lists.ensure_lists(indexes)
     return dict(zip(fresh, indexes, strict=True))
 
 
@@ -186,8 +182,8 @@ def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
 @functools.lru_cache(maxsize=256)
 def _image(key: str) -> bytes:
     try:
-        return files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
-    except files.Missing:
+        return ports.files.read(key)     # seal and stamp keys name immutable objects, so caching them is safe
+    except ports.FileMissing:
         raise Unstampable("签章图片文件缺失，请重新上传电子签章") from None
 
 
@@ -235,8 +231,8 @@ def verify_url(cert_no: str, code: str, version: int) -> str:
 def _photo(rec: dict, cert_type: dict) -> bytes | None:
     """The holder's photo, printed in its frame; a certificate type that requires one cannot do without."""
     try:
-        return files.read(photos.key(rec["candidate_no"]))
-    except files.Missing:
+        return ports.files.read(photos.key(rec["candidate_no"]))
+    except ports.FileMissing:
         if cert_type.get("requires_photo"):
             raise Unstampable("缺少考生照片") from None
         return None
@@ -267,13 +263,13 @@ def _render(rec: dict, cert_no: str, code: str, award_date: str, version: int, l
 
 def print_preview(rec: dict) -> bytes:
     """套打预览 of an issued paper certificate: what it prints, over the stock."""
-    lookup = functools.cache(lambda kind, key: master.get(kind, id=key))
+    lookup = functools.cache(lambda kind, key: ports.master.get(kind, id=key))
     return _render(rec, rec["cert_no"], rec["verification_code"], rec["award_date"],
                    int(rec.get("pdf_version") or 1), lookup, preview=True)
 
 
 def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool, lookup,
-          status_index: int | None = None) -> store.Issued:
+          status_index: int | None = None) -> ports.Issued:
     method = rec.get("method") or "electronic"
     version = int(rec.get("pdf_version") or 0) + 1
     # The sign-offs that counted: sealed into electronic certificates (paper ones show them on verification).
@@ -284,12 +280,12 @@ def _make(rec: dict, cert_no: str, code: str, award_date: str, new_number: bool,
         try:
             if not serial:
                 raise LookupError
-            pdf = sealing.sign(pdf, serial, attachment=(evidence.FILENAME, "两方在线签发确认的证据",
+            pdf = ports.pdf_seal.sign(pdf, serial, attachment=(evidence.FILENAME, "两方在线签发确认的证据",
                                                         evidence.document(rec, cert_no, version, parties)))
         except LookupError:
             raise Unstampable("电子公章的签名证书不存在，请重新申请电子公章") from None
     digest = hashlib.sha256(pdf).hexdigest()
     key = f"certificates/{rec['id']}/v{version:04d}-{uuid.uuid4().hex[:8]}.pdf"
-    files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
-    return store.Issued(rec, key, digest, cert_no, code, award_date, new_number,
-                        {**SYSTEM, "action": Action.STAMPED.value, "at": store.now_iso()}, status_index)
+    ports.files.put(key, pdf, "application/pdf", metadata={"cert-no": cert_no, "sha256": digest})
+    return ports.Issued(rec, key, digest, cert_no, code, award_date, new_number,
+                        {**SYSTEM, "action": Action.STAMPED.value, "at": ports.clock.now_iso()}, status_index)

@@ -3,11 +3,10 @@
 certificate through the same renderer the worker uses."""
 import uuid
 
-from .. import files, lazy
+from .. import lazy, ports
 from ..domain import printed, stampcheck, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import InvalidInput
-from ..store.records import now_iso
 from . import masterdata, seals
 
 certificate = lazy.module("chalicelib.render.certificate")
@@ -33,7 +32,7 @@ def upload(principal: Principal, kind: str, org_id: str, image_base64: str, agre
     data = _decode(image_base64)
     width, height = stampcheck.check(data, SHAPES[kind])
     key = seals.store_image(kind, org_id, "stamp", data, stamp_agreed_by=principal.username,
-                            stamp_agreed_at=now_iso())
+                            stamp_agreed_at=ports.clock.now_iso())
     return {"stamp_key": key, "width": width, "height": height, "agreed_by": principal.username}
 
 
@@ -44,12 +43,12 @@ def preview(principal: Principal, kind: str, org_id: str, image_base64: str | No
         stamp = _decode(image_base64)
         stampcheck.check(stamp, SHAPES[kind])
     elif row.get("stamp_key"):
-        stamp = files.read(row["stamp_key"])
+        stamp = ports.files.read(row["stamp_key"])
     else:
         raise InvalidInput("尚未上传电子签章，请选择签章图片后预览", code="no_stamp")
     teo = row if kind == "orgs" else None
     images = {
-        "seal": files.read(teo["seal_key"]) if teo and teo.get("seal_key")
+        "seal": ports.files.read(teo["seal_key"]) if teo and teo.get("seal_key")
         else seal.official_seal(teo["name"] if teo else "培训评价组织样章"),
         "teo_stamp": seal.name_stamp("样章", "rect"), "site_stamp": seal.name_stamp("样章", "square"),
         SLOT[kind]: stamp,
@@ -57,6 +56,6 @@ def preview(principal: Principal, kind: str, org_id: str, image_base64: str | No
     fields = printed.sample(**({"teo_name": row["name"]} if kind == "orgs" else {"site_name": row["name"]}))
     pdf = certificate.render("default", "electronic", fields, images, info={"title": "电子签章预览（样本）"})
     key = f"previews/{kind}/{org_id}/{uuid.uuid4().hex}.pdf"
-    files.put(key, pdf, "application/pdf")
-    return {"url": files.link(key, filename="电子签章预览.pdf")}
+    ports.files.put(key, pdf, "application/pdf")
+    return {"url": ports.files.link(key, filename="电子签章预览.pdf")}
 

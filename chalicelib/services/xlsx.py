@@ -4,7 +4,7 @@ call. Cells go through ``sheets``, which neutralises anything a spreadsheet woul
 import uuid
 from typing import Any, Callable, Iterable
 
-from .. import files, lazy
+from .. import lazy, ports
 
 sheets = lazy.module("chalicelib.sheets")     # openpyxl: only the xlsx paths load it
 
@@ -20,7 +20,7 @@ def build(columns: Columns, items: Iterable[Any], sheet_title: str = "Sheet1", n
 
 
 def temporary_key(prefix: str, owner: str | None, filename: str) -> str:
-    """A fresh key under one of the expiring prefixes (files.PREFIXES), per owner."""
+    """A fresh key under one of the expiring prefixes (ports.files.PREFIXES), per owner."""
     return f"{prefix}{owner}/{uuid.uuid4().hex}/{filename}"
 
 
@@ -28,5 +28,5 @@ def publish(key: str, filename: str, columns: Columns, items: list, sheet_title:
             numbered: bool = False) -> dict:
     """Store the sheet at ``key`` and answer what the routes return: a short-lived link that downloads as
     ``filename``, the row count and the filename."""
-    files.put(key, build(columns, items, sheet_title, numbered), sheets.CONTENT_TYPE)
-    return {"url": files.link(key, filename=filename), "count": len(items), "filename": filename}
+    ports.files.put(key, build(columns, items, sheet_title, numbered), sheets.CONTENT_TYPE)
+    return {"url": ports.files.link(key, filename=filename), "count": len(items), "filename": filename}

@@ -1,4 +1,4 @@
-"""Issuance records, their audit events, tab counters and signing sessions in the single table.
+"""Issuance records, their audit events and tab counters in the single table (the ``records`` port).
 
 Every write that changes a record's status is one transaction: the record (conditional on its expected
 status and version), its audit event, and the counter deltas of its tab. See docs/data-model.md.
@@ -9,30 +9,15 @@ import re
 import secrets
 import uuid
 from collections import Counter as Tally
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
+from ..clock import now_iso
 from ..domain.errors import Busy
 from ..domain.workflow import Status
+from ..ports import Change, Chunk, Issued
 from .masterdata import to_dict
-from .models import (
-    AuditEvent,
-    CertNumber,
-    Entity,
-    Outbox,
-    PdfHash,
-    PdfVersion,
-    Record,
-    Sequence,
-    SigningSession,
-    TabCounter,
-)
-from .tx import MAX_ITEMS, Tx, conditional, settle
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+from .models import AuditEvent, CertNumber, Entity, Outbox, PdfHash, PdfVersion, Record, TabCounter
+from .tx import MAX_ITEMS, Tx, settle
 
 
 def record_id(candidate_no: str, plan_id: str, certificate_id: str, level: str) -> str:
@@ -133,24 +118,6 @@ def bulk_load(records: list[dict]) -> None:
 
 # ---- transitions -------------------------------------------------------------------------------------
 
-@dataclass
-class Change:
-    record: dict                  # as read: its status and version are the expected ones
-    to_status: str
-    fields: dict = field(default_factory=dict)   # other attributes to set
-    event: dict = field(default_factory=dict)
-
-
-@dataclass
-class Chunk:
-    """One transaction's outcome: the changes applied, the ids someone else changed first, the ids left
-    undone because the table stayed too busy, and the key of the chunk's outbox item (if it wrote one)."""
-    applied: list[Change]
-    lost: list[str]
-    busy: list[str]
-    outbox: str | None = None
-
-
 def _move(tx: Tx, rec: dict, to_status: str, actions: list, event: dict, deltas: dict) -> None:
     """One record's move, conditional on the state it was read in, with its audit event and counter deltas."""
     at = event.get("at") or now_iso()
@@ -213,22 +180,6 @@ def apply(changes: list[Change]) -> tuple[list[str], list[str], list[str]]:
     return applied, lost, busy
 
 
-def outbox_before(cutoff: str) -> list[tuple[str, list[dict]]]:
-    """Outbox items written before ``cutoff`` (ISO time): (key, jobs) of chunks whose jobs never went out."""
-    return [(item.sk, json.loads(item.jobs))
-            for item in Outbox.query("OUTBOX", Entity.sk < cutoff, consistent_read=True)]
-
-
-OUTBOX_CLEAR_BATCH = 25      # one BatchWriteItem
-
-
-def outbox_clear(keys: list[str]) -> None:
-    """The chunks' jobs are on SQS: their outbox items go."""
-    with Outbox.batch_write() as batch:
-        for key in keys:
-            batch.delete(Outbox("OUTBOX", key))
-
-
 def delete(rec: dict, event: dict) -> bool:
     """Delete a TEO_PENDING record nobody has signed; False when it changed meanwhile."""
     def build(_: list) -> Tx:
@@ -264,27 +215,6 @@ def _chunks(items: list, key=lambda x: x, per_record: int = 2, extra: int = 0,
 # ---- issuance ----------------------------------------------------------------------------------------
 
 ISSUED_ITEMS = 6      # per certificate made: record, event, PDF version, hash, previous version, number
-
-
-@dataclass
-class Issued:
-    """A certificate the worker stamped and stored; ``record`` as read (GENERATING at ``version``)."""
-    record: dict
-    pdf_key: str
-    sha256: str
-    cert_no: str
-    verification_code: str
-    award_date: str
-    new_number: bool
-    event: dict
-    status_index: int | None = None     # the credential's revocation bit, given at the first issue
-
-
-def allocate(sequence: str, count: int) -> range:
-    """``count`` fresh numbers of a named sequence, atomically (one UpdateItem)."""
-    item = Sequence(f"SEQ#{sequence}", "SEQ")
-    item.update(actions=[Sequence.value.add(count), Sequence.type.set(Sequence)], add_version_condition=False)
-    return range(int(item.value) - count + 1, int(item.value) + 1)
 
 
 def finish(issued: list[Issued], failed: list[Change]) -> tuple[list[str], list[str], list[str]]:
@@ -338,32 +268,9 @@ def finish(issued: list[Issued], failed: list[Change]) -> tuple[list[str], list[
     return done, lost, busy
 
 
-def versions(rec_id: str) -> list[dict]:
-    return [to_dict(v) for v in PdfVersion.query(f"REC#{rec_id}", Entity.sk.startswith("PDF#"))]
-
-
-def by_pdf_hash(sha256: str) -> tuple[dict, int] | None:
-    """The record a certificate file belongs to, and which version it is."""
-    try:
-        item = PdfHash.get(f"PDFHASH#{sha256}", "PDFHASH")
-    except PdfHash.DoesNotExist:
-        return None
-    rec = get(item.record_id)
-    return (rec, int(item.version)) if rec else None
-
-
-def by_cert_no(cert_no: str) -> dict | None:
-    try:
-        record_id = CertNumber.get(f"CERTNO#{cert_no}", "CERTNO").record_id
-    except CertNumber.DoesNotExist:
-        record_id = "0" * 24        # read a record anyway: an unknown number costs what a known one does
-    return get(record_id)
-
-
 # ---- reads -------------------------------------------------------------------------------------------
 
 RECORD_ID = re.compile(r"^[0-9a-f]{24}$")
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def get(rec_id: str) -> dict | None:
@@ -407,53 +314,3 @@ def counters(scope: str, scope_id: str) -> list[dict]:
     return [to_dict(i) for i in TabCounter.query(pk, consistent_read=True)]
 
 
-# ---- signing sessions --------------------------------------------------------------------------------
-
-def put_session(session: dict) -> None:
-    SigningSession(f"SESSION#{session['id']}", "SESSION", **session).save(
-        condition=Entity.pk.does_not_exist())
-
-
-def get_session(session_id: str) -> dict | None:
-    if not SESSION_ID.match(session_id or ""):
-        return None
-    try:
-        return to_dict(SigningSession.get(f"SESSION#{session_id}", "SESSION", consistent_read=True))
-    except SigningSession.DoesNotExist:
-        return None
-
-
-def claim_session(session_id: str, now: float, signer: str, decision: str, client_ip: str) -> bool:
-    """Open → completing, only if still open and unexpired: a session completes at most once."""
-    item = SigningSession(f"SESSION#{session_id}", "SESSION")
-    return conditional(lambda: item.update(
-        actions=[SigningSession.status.set("completing"), SigningSession.signer.set(signer),
-                 SigningSession.decision.set(decision), SigningSession.signed_at.set(now_iso()),
-                 SigningSession.client_ip.set(client_ip)],
-        condition=(SigningSession.status == "open") & (SigningSession.expires_at > int(now)),
-        add_version_condition=False))
-
-
-def release_session(session_id: str) -> None:
-    """Completing → open again, when the sign-off could not be recorded."""
-    SigningSession(f"SESSION#{session_id}", "SESSION").update(
-        actions=[SigningSession.status.set("open"), SigningSession.signer.remove(),
-                 SigningSession.decision.remove(), SigningSession.signed_at.remove()],
-        condition=SigningSession.status == "completing", add_version_condition=False)
-
-
-def finish_session(session_id: str, status: str, applied: list[str], skipped: list[dict],
-                   signature_key: str, signature_sha256: str) -> None:
-    by_reason: dict[str, list[str]] = {}
-    for s in skipped:                 # grouped by reason: thousands of skips stay small
-        by_reason.setdefault(s["reason"], []).append(s["id"])
-    SigningSession(f"SESSION#{session_id}", "SESSION").update(actions=[
-        SigningSession.status.set(status), SigningSession.applied.set(applied),
-        SigningSession.skipped.set(json.dumps(by_reason, ensure_ascii=False)),
-        SigningSession.signature_key.set(signature_key), SigningSession.signature_sha256.set(signature_sha256),
-    ], condition=SigningSession.status == "completing", add_version_condition=False)
-
-
-def session_skipped(session: dict) -> list[dict]:
-    by_reason = json.loads(session["skipped"]) if session.get("skipped") else {}
-    return [{"id": rid, "reason": reason} for reason, ids in by_reason.items() for rid in ids]

@@ -6,7 +6,8 @@ import secrets
 
 from ..domain.workflow import is_revoked
 from .models import Record, StatusList
-from .records import allocate, get
+from .records import get
+from .sequences import allocate
 from .tx import conditional
 
 SIZE = 131072          # bits per list: the specification's minimum, so no list tells how many are in use

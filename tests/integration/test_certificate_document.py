@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from chalicelib import files
+from chalicelib.ports import FileMissing
 from chalicelib.services import photos
 
 from .conftest import assert_error, xlsx
@@ -30,7 +31,7 @@ def photo_of(candidate_no: str, photo: bytes | None):
     key = photos.key(candidate_no)
     try:
         before = files.read(key)
-    except files.Missing:
+    except FileMissing:
         before = None
     files.put(key, photo, "image/jpeg") if photo else files.delete([key])
     try:

@@ -6,6 +6,7 @@ import subprocess
 
 import requests
 
+from chalicelib.store import issued as issued_files
 from chalicelib.store import records
 
 from .conftest import assert_error
@@ -48,7 +49,7 @@ def test_the_qr_code_of_a_replaced_file_says_it_was_replaced(api, running, tmp_p
     rec = records.get(rid)
     assert old_link.endswith(f"/verify/{rec['cert_no']}?code={rec['verification_code']}&v=1")
     assert new_link.endswith("&v=2")
-    replaced_at = next(v["created_at"] for v in records.versions(rid) if int(v["version"]) == 2)
+    replaced_at = next(v["created_at"] for v in issued_files.versions(rid) if int(v["version"]) == 2)
 
     old_answer = requests.get(running.api + old_link[len(running.url):], timeout=10).json()
     assert old_answer["file"] == {"version": 1, "current": False, "superseded_at": replaced_at, "current_version": 2}
