@@ -5,6 +5,7 @@ from ..domain import masterdata as md
 from ..domain.access import roles_of
 from ..domain.filters import PAGE_SIZES, parse_filter, parse_page
 from ..domain.workflow import Status
+from ..services import generation
 from ..services import records as service
 from . import schemas
 from .http import endpoint
@@ -31,21 +32,21 @@ FILTER_QUERY = {
 
 
 @endpoint(bp, "/records/generate/preview", "POST", summary="Count total / issuable / not issuable candidates",
-          tag="records", roles=roles_of(service.preview), body=_GENERATE_BODY)
+          tag="records", roles=roles_of(generation.preview), body=_GENERATE_BODY)
 def generate_preview(principal, body):
-    return service.preview(principal, body)
+    return generation.preview(principal, body)
 
 
 @endpoint(bp, "/records/generate/lists", "POST", summary="The issuable or not-issuable list as an xlsx link",
-          tag="records", roles=roles_of(service.lists), body=_LISTS_BODY)
+          tag="records", roles=roles_of(generation.lists), body=_LISTS_BODY)
 def generate_lists(principal, body):
-    return service.lists(principal, body, body["kind"])
+    return generation.lists(principal, body, body["kind"])
 
 
 @endpoint(bp, "/records/generate", "POST", summary="Create pending records for the issuable candidates",
-          tag="records", roles=roles_of(service.generate), body=_GENERATE_BODY)
+          tag="records", roles=roles_of(generation.generate), body=_GENERATE_BODY)
 def generate(principal, body):
-    return service.generate(principal, body)
+    return generation.generate(principal, body)
 
 
 @endpoint(bp, "/records", summary="One tab of records with the counts of every tab", tag="records",

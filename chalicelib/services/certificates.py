@@ -10,7 +10,7 @@ from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked, roles_for
-from . import evidence, records
+from . import audit, evidence, scope
 
 _NOT_FOUND = "未查询到证书：请核对证书编号和身份证号"
 _NOT_FOUND_BY_CODE = "未查询到证书：二维码中的证书编号或校验码有误，请输入证书编号和身份证号查验"
@@ -26,7 +26,7 @@ def record_for(principal: Principal, rec_id: str) -> dict:
         if not rec or rec["candidate_no"] != principal.candidate_no:
             raise NotFound("证书不存在", code="record_not_found")
         return rec
-    return records.load(principal, rec_id)
+    return scope.load(principal, rec_id)
 
 
 def download(principal: Principal, rec_id: str) -> dict:
@@ -199,13 +199,13 @@ def _sealed_after_revocation(signature: dict) -> bool:
 @requires(*roles_for(Action.REVOKE))
 def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     """Revoke an issued certificate (TEO): it stays issued, and verification shows it revoked, with why."""
-    rec = records.load(principal, rec_id)
+    rec = scope.load(principal, rec_id)
     reason = check_reason(reason, "撤销原因")
     check_allowed(Action.REVOKE, rec)
     at = ports.clock.now_iso()
     fields = {"revoked": True, "revoked_reason": reason, "revoked_at": at}
     applied, _, _ = ports.records.apply([ports.Change(rec, rec["status"], fields,
-                                              records.event(principal, "revoke", reason=reason, at=at))])
+                                              audit.event(principal, "revoke", reason=reason, at=at))])
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     if rec.get("status_index") is not None:          # its credentials read as revoked from now on

@@ -18,7 +18,7 @@ from ..domain import idcard
 from ..domain.access import ORG_ROLES, Principal, requires
 from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.workflow import METHODS, Status, is_revoked
-from . import records, xlsx
+from . import batches, scope, xlsx
 
 MAX_FILES = 500          # read in parallel and zipped within the worker's 60 s, with memory to spare
 MAX_IN_PROGRESS = 3      # per user: one tenant's ZIPs cannot fill the downloads worker
@@ -45,7 +45,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 @requires(*ORG_ROLES)
 def start(principal: Principal, record_ids: list[str] | None, filter_: dict | None,
           include_revoked: bool = False) -> dict:
-    chosen, skipped = records.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
+    chosen, skipped = batches.select(principal, record_ids, filter_, [Status.ISSUED.value], "下载", MAX_FILES)
     if not include_revoked:
         skipped += [{"id": r["id"], "reason": "证书已撤销，未打包（可选择包含已撤销证书）"}
                     for r in chosen if is_revoked(r)]
@@ -64,7 +64,7 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     if len(busy) >= MAX_IN_PROGRESS:
         raise TooManyRequests(f"您已有{len(busy)}个批量下载正在打包，请等其完成后再发起", code="too_many_downloads",
                               retry_after=RETRY_AFTER_SECONDS)
-    side, org = records.scope_of(principal)
+    side, org = scope.scope_of(principal)
     methods = [r.get("method") or "electronic" for r in chosen]
     job = {"id": uuid.uuid4().hex, "side": side, "org_id": org, "requested_by": principal.username,
            "created_at": now.isoformat(), "record_ids": [r["id"] for r in chosen], "status": "queued",
@@ -86,7 +86,7 @@ def filename(job: dict) -> str:
 @requires(*ORG_ROLES)
 def view(principal: Principal, job_id: str) -> dict:
     job = ports.downloads.get(job_id)
-    side, org = records.scope_of(principal)
+    side, org = scope.scope_of(principal)
     if not job or (job["side"], job["org_id"]) != (side, org):
         raise NotFound("下载任务不存在", code="download_not_found")
     out = {"id": job["id"], "status": job["status"], "total": len(job["record_ids"]), "done": int(job["done"]),

@@ -6,7 +6,7 @@ from .. import ports
 from ..domain.access import Principal, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Action, next_status, refusal, roles_for, sources
-from . import records, stamping
+from . import audit, batches, stamping
 
 MAX_BATCH = 5000
 
@@ -14,7 +14,7 @@ MAX_BATCH = 5000
 def _apply(chosen: list[dict], action: Action, event: dict, fields: dict) -> tuple[list[str], list[dict]]:
     changes = [ports.Change(rec, next_status(rec["status"], action).value, fields, event) for rec in chosen]
     applied, lost, busy = ports.records.apply(changes)
-    return applied, records.unapplied(lost, busy, "请稍后重试")
+    return applied, audit.unapplied(lost, busy, "请稍后重试")
 
 
 @requires(*roles_for(Action.ISSUE))
@@ -23,9 +23,9 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     and they go to SQS right after it, so a crash strands at most one chunk, which ``resend_unsent``
     queues again within minutes."""
     ready = [s.value for s in sources(Action.ISSUE)]
-    chosen, skipped = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    chosen, skipped = batches.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     refuse_unstampable(chosen, method)
-    event = records.event(principal, Action.ISSUE, reason=None)
+    event = audit.event(principal, Action.ISSUE, reason=None)
     # Records of one tab bucket together, so a message's jobs share their counters, TEO, site and type.
     chosen.sort(key=lambda r: (r["site_id"], r["plan_id"], r["level"], r["certificate_id"]))
     changes = [ports.Change(rec, next_status(rec["status"], Action.ISSUE).value, {"method": method}, event)
@@ -33,7 +33,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
     applied: list[str] = []
     sent: list[str] = []
     for chunk in ports.records.apply_chunks(changes, max_records=CHUNK_RECORDS, job=_job):
-        skipped += records.unapplied(chunk.lost, chunk.busy, "请稍后重试")
+        skipped += audit.unapplied(chunk.lost, chunk.busy, "请稍后重试")
         if chunk.applied:
             applied += [c.record["id"] for c in chunk.applied]
             if _send([_job(c) for c in chunk.applied]):
@@ -102,7 +102,7 @@ def refuse_unstampable(chosen: list[dict], method: str) -> None:
 def check(principal: Principal, record_ids: list[str] | None, filter_: dict | None, method: str) -> dict:
     """What issuing these records by ``method`` would lack (the 发放 dialog warns before confirming)."""
     ready = [s.value for s in sources(Action.ISSUE)]
-    chosen, _ = records.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
+    chosen, _ = batches.select(principal, record_ids, filter_, ready, "发放", MAX_BATCH)
     return {"missing": missing(chosen, method)}
 
 
@@ -111,8 +111,8 @@ def reissue(principal: Principal, record_ids: list[str] | None, filter_: dict | 
     """ISSUED or STAMP_FAILED → READY: the certificate goes back to pending issuance. Its number, award
     date and earlier PDF versions are kept; the next issue makes a new version."""
     allowed = [s.value for s in sources(Action.REISSUE)]
-    chosen, skipped = records.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
+    chosen, skipped = batches.select(principal, record_ids, filter_, allowed, "重新发放", MAX_BATCH)
     skipped += [{"id": r["id"], "reason": why} for r in chosen if (why := refusal(Action.REISSUE, r))]
     chosen = [r for r in chosen if not refusal(Action.REISSUE, r)]
-    applied, more = _apply(chosen, Action.REISSUE, records.event(principal, Action.REISSUE), {"reason": None})
+    applied, more = _apply(chosen, Action.REISSUE, audit.event(principal, Action.REISSUE), {"reason": None})
     return {"applied": applied, "skipped": skipped + more}

@@ -12,7 +12,7 @@ from ..domain import photocheck, printed, printing
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Status
-from . import masterdata, records
+from . import masterdata, scope
 
 TEMPLATE = "default"
 
@@ -66,7 +66,7 @@ def preview(principal: Principal, org_id: str) -> dict:
 def record_preview(principal: Principal, rec_id: str) -> dict:
     """套打预览 of one issued paper certificate: its particulars at their places over the stock."""
     from . import stamping
-    rec = records.load(principal, rec_id)                       # another TEO's: 404
+    rec = scope.load(principal, rec_id)                       # another TEO's: 404
     if rec["status"] != Status.ISSUED.value or rec.get("method") != "paper":
         raise Conflict("只有已发放的纸质证书可以套打预览", code="not_a_paper_certificate")
     try:

@@ -16,7 +16,7 @@ from ..domain import signature, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from ..domain.workflow import SIGN_ACTIONS, Action, Status, authorize, check_reason, next_status, side_of, sources
-from . import accounts, records
+from . import accounts, audit, batches
 
 qrcode = lazy.module("qrcode")
 qrcode_svg = lazy.module("qrcode.image.svg")
@@ -50,7 +50,7 @@ def open_session(principal: Principal, action: str, record_ids: list[str] | None
     if action == "reject":          # the reason the signer's phone shows, and the records keep
         reason = check_reason(reason)
     movable = [s.value for s in sources(SIGN_ACTIONS[(side, action)])]
-    chosen, skipped = records.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)
+    chosen, skipped = batches.select(principal, record_ids, filter_, movable, _verb(action), MAX_RECORDS)
     ids = [r["id"] for r in chosen]
     now = ports.clock.now()
     # 重新签发 (manual 3.2): the TEO re-signing records it refused can only confirm them. (A site may refuse
@@ -210,8 +210,8 @@ def _move(principal: Principal, session: dict, action: Action, reason: str | Non
                            f"{side}_signing_session": session["id"], f"{side}_records_sha256": session["digest"],
                            f"{side}_signature_sha256": signature_sha})
         changes.append(ports.Change(rec, target.value, fields,
-                                    records.event(principal, action, reason=reason, session_id=session["id"], at=at)))
+                                    audit.event(principal, action, reason=reason, session_id=session["id"], at=at)))
     applied, lost, busy = ports.records.apply(changes)
-    return applied, skipped + records.unapplied(lost, busy, "请重新发起签发")
+    return applied, skipped + audit.unapplied(lost, busy, "请重新发起签发")
 
 

@@ -12,6 +12,7 @@ from chalicelib.services import (
     certificates,
     downloads,
     eseal,
+    generation,
     issuance,
     masterdata,
     printing,
@@ -19,7 +20,7 @@ from chalicelib.services import (
     signing,
 )
 
-GUARDED = [records.preview, records.lists, records.generate, records.delete, printing.get, printing.put,
+GUARDED = [generation.preview, generation.lists, generation.generate, records.delete, printing.get, printing.put,
            printing.calibration_page, printing.preview, printing.record_preview, downloads.start, downloads.view,
            signing.open_session, signing.complete, issuance.issue, issuance.reissue, certificates.mine,
            certificates.revoke, eseal.apply, eseal.current, eseal.pending, eseal.decide, eseal.revoke_seal,
