@@ -5,34 +5,34 @@ from chalicelib import jobqueue, logs
 from chalicelib.api import (
     accounts,
     credentials,
-    eseal,
-    http,
+    endpoint,
     issuance,
     masterdata,
     meta,
     photos,
     printing,
     records,
+    seal_applications,
+    signature_stamps,
     signing,
-    stamps,
 )
+from chalicelib.services import certificate_making, jobs
 from chalicelib.services import issuance as issuing
-from chalicelib.services import jobs, stamping
 
 # Logging is chalicelib.logs' (Powertools, the same "skillcert" logger): Chalice must not add its handler or
 # turn the level to ERROR, which it does whenever the logger's handler is not on the sys.stdout of the moment.
 app = Chalice(app_name="skillcert", configure_logs=False)
 app.api.binary_types.append("application/pkix-crl")       # GET /api/ca.crl answers DER
 
-app.register_middleware(http.normalize_errors, "http")
-app.register_blueprint(http.security)
+app.register_middleware(endpoint.normalize_errors, "http")
+app.register_blueprint(endpoint.security)
 app.register_blueprint(accounts.bp)
 app.register_blueprint(masterdata.bp)
 app.register_blueprint(records.bp)
 app.register_blueprint(signing.bp)
 app.register_blueprint(issuance.bp)
-app.register_blueprint(stamps.bp)
-app.register_blueprint(eseal.bp)
+app.register_blueprint(signature_stamps.bp)
+app.register_blueprint(seal_applications.bp)
 app.register_blueprint(printing.bp)
 app.register_blueprint(credentials.bp)
 app.register_blueprint(photos.bp)
@@ -67,7 +67,7 @@ def fail_download_dead_letters(event):
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 @logs.lambda_entry
 def sweep_stuck_certificates(event):
-    stamping.sweep()
+    certificate_making.sweep()
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -27,26 +27,26 @@ def _per_second(fn, n: int) -> float:
 def sealed_per_second(images: dict, n: int) -> float:
     """Sealed electronic certificates per second on one core: the page, its signoff.json (about its real
     size) and one PAdES signature through kms:Sign on the embedded AWS."""
-    from chalicelib import pki, sealing
+    from chalicelib import pades_seal, pki
     from chalicelib.render import certificate
     serial = pki.issue_seal("bench-seal", "基准机构")["serial"]
     evidence = ("signoff.json", "两方在线签发确认的证据", b'{"signoffs": []}' * 40)
-    return _per_second(lambda: sealing.sign(certificate.render("default", "electronic", FIELDS, images),
+    return _per_second(lambda: pades_seal.sign(certificate.render("default", "electronic", FIELDS, images),
                                             serial, attachment=evidence), n)
 
 
 def ready_batch(images: dict, n: int) -> list[dict]:
     """A TEO with its e-seal and stamps, a site with its stamp, and ``n`` READY records of theirs."""
     from chalicelib import pki
-    from chalicelib.services import seals
+    from chalicelib.services import imprint_files
     from chalicelib.store import masterdata
     from chalicelib.store import records as store
     masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
     masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
     serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
-    seals.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
-    seals.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
-    seals.store_image("colleges", "s1", "stamp", images["site_stamp"])
+    imprint_files.store_image("orgs", "bench-teo", "seal", images["seal"], seal_serial=serial, seal_status="active")
+    imprint_files.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
+    imprint_files.store_image("colleges", "s1", "stamp", images["site_stamp"])
     batch = [{**r, "status": "READY", "signed": True} for r in _records(n, "bench-teo", ["s1"])]
     store.bulk_load(batch)
     return batch
@@ -81,11 +81,11 @@ def _minimal(images: dict) -> bytes:
 def run() -> tuple[list[str], dict]:
     aws.start_moto(aws.free_port())
     aws.create_resources()
-    from chalicelib.render import certificate, seal, text
+    from chalicelib.render import certificate, imprints, text
     from chalicelib.services import printing
     text.font(text.PRIMARY)
-    images = {"seal": seal.official_seal("中物联物流"), "teo_stamp": seal.name_stamp("张明", "rect"),
-              "site_stamp": seal.name_stamp("王芳", "square"), "photo": printing.sample_photo()}
+    images = {"seal": imprints.official_seal("中物联物流"), "teo_stamp": imprints.name_stamp("张明", "rect"),
+              "site_stamp": imprints.name_stamp("王芳", "square"), "photo": printing.sample_photo()}
     lines, figures = [], {}
     baseline = _per_second(lambda: _minimal(images), 200)
     for method in ("electronic", "paper"):

@@ -48,13 +48,13 @@ def _list_page_ratio() -> tuple[list[str], float]:
 def _pipeline(cores: int) -> tuple[list[str], float]:
     from app import app
     from chalicelib.domain.access import Principal, Role
-    from chalicelib.render import seal
+    from chalicelib.render import imprints
     from chalicelib.services import issuance
     from chalicelib.store import records as store
     from devstack.poller import SqsPoller
 
-    images = {"seal": seal.official_seal("基准机构"), "teo_stamp": seal.name_stamp("张明", "rect"),
-              "site_stamp": seal.name_stamp("王芳", "square")}
+    images = {"seal": imprints.official_seal("基准机构"), "teo_stamp": imprints.name_stamp("张明", "rect"),
+              "site_stamp": imprints.name_stamp("王芳", "square")}
     rate = sealed_per_second(images, 100)
     batch = ready_batch(images, 1000)
     poller = SqsPoller(app, workers=cores, import_path="app:app")

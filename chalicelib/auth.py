@@ -1,6 +1,6 @@
 """Passwords (salted scrypt) and login tokens (HS256 JWT with an expiry).
 
-The Chalice authorizer (``token_authorizer`` in ``chalicelib.api.http``) calls ``verify_token`` on every
+The Chalice authorizer (``token_authorizer`` in ``chalicelib.api.endpoint``) calls ``verify_token`` on every
 protected route; the claims it returns become the request's ``Principal``.
 """
 import base64

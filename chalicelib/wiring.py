@@ -22,5 +22,5 @@ def aws() -> dict:
         "master": masterdata, "seal_applications": seal_applications, "status_lists": statuslist,
         "throttle": throttle, "downloads": downloads, "files": files, "queue": jobqueue, "clock": clock,
         "keys": lazy.module("chalicelib.pki"), "tokens": lazy.module("chalicelib.jws"),
-        "pdf_seal": lazy.module("chalicelib.sealing"),
+        "pdf_seal": lazy.module("chalicelib.pades_seal"),
     }

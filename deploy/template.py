@@ -18,7 +18,7 @@ from chalicelib.store.models import Entity
 
 ROOT = Path(__file__).resolve().parent.parent
 VISIBILITY_SECONDS = 360            # six times the worker's 60 s timeout, as AWS advises for SQS sources
-MAX_RECEIVES = 3                    # chalicelib.services.stamping.MAX_RECEIVES
+MAX_RECEIVES = 3                    # chalicelib.services.certificate_making.MAX_RECEIVES
 
 
 def stage_env(stage: str) -> dict:

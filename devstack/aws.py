@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from chalicelib import config
 from chalicelib import jobqueue as queue
-from chalicelib.services import stamping
+from chalicelib.services import certificate_making
 from chalicelib.store.models import Entity
 
 from . import dynamo_index
@@ -271,6 +271,6 @@ def _queue(name: str, dead_letters: str) -> tuple[str, str]:
         # How long a failed message waits before its next delivery; tests shorten it.
         "VisibilityTimeout": os.environ.get("SKILLCERT_VISIBILITY_TIMEOUT", "60"),
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                     "maxReceiveCount": str(stamping.MAX_RECEIVES)}),
+                                     "maxReceiveCount": str(certificate_making.MAX_RECEIVES)}),
     })["QueueUrl"]
     return url, dlq_url

@@ -17,8 +17,19 @@ from chalicelib.domain import idcard
 from chalicelib.domain import masterdata as md
 from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.filters import RecordFilter
-from chalicelib.render import seal
-from chalicelib.services import accounts, eseal, generation, issuance, photos, printing, records, scope, seals, signing
+from chalicelib.render import imprints
+from chalicelib.services import (
+    accounts,
+    generation,
+    imprint_files,
+    issuance,
+    photos,
+    printing,
+    records,
+    scope,
+    seal_applications,
+    signing,
+)
 from chalicelib.services import masterdata as service
 from chalicelib.store import masterdata as store
 
@@ -229,13 +240,13 @@ def _seals_and_issue() -> int:
     stamp, so issuing for them is refused with a reason to act on.
     The ready records of 北方工业大学 are issued (electronic, a few paper); the poller stamps them
     right after start, so the first screen shows 证书生成中 turning into 完成发放."""
-    application = eseal.apply(Principal("teo", Role.TEO, TEO), TEO, {
+    application = seal_applications.apply(Principal("teo", Role.TEO, TEO), TEO, {
         "legal_representative": "张明", "contact_name": "张明", "contact_phone": "13260262431"})
-    eseal.decide(Principal("admin", Role.ADMIN), application["id"], "approve", None, None)
-    seals.store_image("orgs", TEO, "stamp", seal.name_stamp("张明", "rect"))
-    seals.store_image("orgs", TEO2, "stamp", seal.name_stamp("李华", "rect"))
-    seals.store_image("colleges", BJTU, "stamp", seal.name_stamp("王芳", "square"))
-    seals.store_image("colleges", NCUT, "stamp", seal.name_stamp("赵强", "square"))
+    seal_applications.decide(Principal("admin", Role.ADMIN), application["id"], "approve", None, None)
+    imprint_files.store_image("orgs", TEO, "stamp", imprints.name_stamp("张明", "rect"))
+    imprint_files.store_image("orgs", TEO2, "stamp", imprints.name_stamp("李华", "rect"))
+    imprint_files.store_image("colleges", BJTU, "stamp", imprints.name_stamp("王芳", "square"))
+    imprint_files.store_image("colleges", NCUT, "stamp", imprints.name_stamp("赵强", "square"))
     teo = Principal("teo", Role.TEO, TEO)
     ready = records.matching(teo, RecordFilter(status="READY", college_id=NCUT))
     ids = [r["id"] for r in ready]

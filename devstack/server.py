@@ -15,8 +15,8 @@ from urllib.parse import unquote, urlsplit
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
 
+from chalicelib.api.endpoint import TokenRejected
 from chalicelib.api.errors import error_body
-from chalicelib.api.http import TokenRejected
 
 API_PREFIX = "/api"
 _UNAUTHENTICATED = error_body("unauthenticated", "未登录或登录已过期，请重新登录")

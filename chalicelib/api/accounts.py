@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..domain import passwords
 from ..domain.access import Role, roles_of
 from ..services import accounts
-from .http import client_ip, endpoint
+from .endpoint import client_ip, endpoint
 from .schemas import CODE, obj
 
 bp = Blueprint(__name__)

@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 
 from ..services import credentials
 from . import schemas
-from .http import client_ip, endpoint
+from .endpoint import client_ip, endpoint
 
 bp = Blueprint(__name__)
 

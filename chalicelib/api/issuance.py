@@ -6,7 +6,7 @@ from ..domain.filters import parse_filter
 from ..domain.workflow import METHODS
 from ..services import certificates, downloads, exports, issuance
 from . import schemas
-from .http import client_ip, endpoint
+from .endpoint import client_ip, endpoint
 from .signing import BATCH_TARGET
 
 bp = Blueprint(__name__)

@@ -6,7 +6,7 @@ from ..domain.access import Role, roles_of
 from ..domain.errors import InvalidInput
 from ..services import masterdata as service
 from . import schemas
-from .http import endpoint
+from .endpoint import endpoint
 
 bp = Blueprint(__name__)
 

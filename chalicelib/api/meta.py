@@ -3,7 +3,7 @@ import re
 
 from chalice import Blueprint
 
-from .http import ENDPOINTS, endpoint
+from .endpoint import ENDPOINTS, endpoint
 
 bp = Blueprint(__name__)
 

@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..domain.access import Role
 from ..services import photos
 from . import schemas
-from .http import endpoint
+from .endpoint import endpoint
 
 bp = Blueprint(__name__)
 

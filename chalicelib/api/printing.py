@@ -5,7 +5,7 @@ from ..domain import printing as rules
 from ..domain.access import roles_of
 from ..services import printing
 from . import schemas
-from .http import endpoint
+from .endpoint import endpoint
 
 bp = Blueprint(__name__)
 

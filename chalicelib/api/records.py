@@ -8,7 +8,7 @@ from ..domain.workflow import Status
 from ..services import generation
 from ..services import records as service
 from . import schemas
-from .http import endpoint
+from .endpoint import endpoint
 
 bp = Blueprint(__name__)
 

@@ -5,7 +5,7 @@ from ..domain.access import roles_of
 from ..domain.filters import PAGE_SIZES, parse_page
 from ..services import signing as service
 from . import schemas
-from .http import client_ip, endpoint
+from .endpoint import client_ip, endpoint
 from .records import FILTER_QUERY
 
 bp = Blueprint(__name__)

@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 
-from .. import config, ports, sealcheck
+from .. import config, pades_check, ports
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -159,7 +159,7 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("请上传PDF格式的证书文件", code="not_a_pdf")
     digest = hashlib.sha256(pdf).hexdigest()
-    signature = sealcheck.inspect(pdf, ports.keys.ca_pem())
+    signature = pades_check.inspect(pdf, ports.keys.ca_pem())
     found = ports.issued.by_pdf_hash(digest)
     facts = None
     if found:

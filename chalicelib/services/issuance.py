@@ -6,7 +6,7 @@ from .. import ports
 from ..domain.access import Principal, requires
 from ..domain.errors import Conflict
 from ..domain.workflow import Action, next_status, refusal, roles_for, sources
-from . import audit, batches, stamping
+from . import audit, batches, certificate_making
 
 MAX_BATCH = 5000
 
@@ -86,7 +86,7 @@ def missing(chosen: list[dict], method: str) -> list[str]:
         teo = rows.get(("orgs", teo_id)) or {"name": teo_id}
         site = rows.get(("colleges", site_id)) or {"name": site_id}
         template = (rows.get(("certificates", cert_id)) or {}).get("template") or "default"
-        found.update(dict.fromkeys(stamping.missing(teo, site, template, method)))
+        found.update(dict.fromkeys(certificate_making.missing(teo, site, template, method)))
     return list(found)
 
 

@@ -6,7 +6,7 @@ import json
 
 from .. import lazy, ports
 from ..logs import log
-from . import downloads, stamping
+from . import certificate_making, downloads
 
 
 class Malformed(ValueError):
@@ -71,7 +71,7 @@ def _job(record) -> None:
         return
     attempt = int(record.attributes.approximate_receive_count or 1)
     if job["kind"] == "stamp":
-        stamping.stamp(job["jobs"], attempt)
+        certificate_making.stamp(job["jobs"], attempt)
     else:
         downloads.build(job["job"])
 
@@ -81,6 +81,6 @@ def _dead_letter(record) -> None:
     if job is None:
         return
     if job["kind"] == "stamp":
-        stamping.give_up(job["jobs"])
+        certificate_making.give_up(job["jobs"])
     else:
         downloads.give_up(job["job"])

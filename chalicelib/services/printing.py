@@ -52,11 +52,11 @@ def calibration_page(principal: Principal, org_id: str, values: dict | None) -> 
 @requires(Role.ADMIN, Role.TEO)
 def preview(principal: Principal, org_id: str) -> dict:
     """套打预览: a sample paper certificate, with the TEO's own stamp when it has one, drawn over the stock."""
-    from ..render import certificate, seal
+    from ..render import certificate, imprints
     org = _org(principal, org_id)
-    stamp = ports.files.read(org["stamp_key"]) if org.get("stamp_key") else seal.name_stamp("样章", "rect")
+    stamp = ports.files.read(org["stamp_key"]) if org.get("stamp_key") else imprints.name_stamp("样章", "rect")
     images = {"teo_stamp": stamp,
-              "site_stamp": seal.name_stamp("样章", "square"), "photo": sample_photo()}
+              "site_stamp": imprints.name_stamp("样章", "square"), "photo": sample_photo()}
     pdf = certificate.render(TEMPLATE, "paper", printed.sample(teo_name=org["name"]), images,
                              info={"title": "套打预览（样本）", "author": org["name"]}, stock=True)
     return _link("print-preview", org_id, pdf, "套打预览.pdf")
@@ -65,13 +65,13 @@ def preview(principal: Principal, org_id: str) -> dict:
 @requires(Role.TEO)
 def record_preview(principal: Principal, rec_id: str) -> dict:
     """套打预览 of one issued paper certificate: its particulars at their places over the stock."""
-    from . import stamping
+    from . import certificate_making
     rec = scope.load(principal, rec_id)                       # another TEO's: 404
     if rec["status"] != Status.ISSUED.value or rec.get("method") != "paper":
         raise Conflict("只有已发放的纸质证书可以套打预览", code="not_a_paper_certificate")
     try:
-        pdf = stamping.print_preview(rec)
-    except stamping.Unstampable as exc:
+        pdf = certificate_making.print_preview(rec)
+    except certificate_making.Unstampable as exc:
         raise Conflict(f"无法生成套打预览：{exc}", code="preview_failed") from None
     return _link("print-preview", rec["teo_id"], pdf, f"套打预览-{rec['cert_no']}.pdf")
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from chalicelib.domain import certno
-from chalicelib.services import stamping
+from chalicelib.services import certificate_making
 from chalicelib.store import masterdata
 
 from .conftest import assert_error
@@ -77,8 +77,8 @@ def test_a_message_delivered_twice_makes_one_certificate(api):
     ids = ready(api, plan)
     issue(api, ids)
     jobs = [{"id": rid, "version": api.get(f"/records/{rid}", as_="teo").json()["version"]} for rid in ids]
-    stamping.stamp(jobs, 1)          # the same jobs the poller is delivering right now
-    stamping.stamp(jobs, 1)          # and once more, after they are done
+    certificate_making.stamp(jobs, 1)          # the same jobs the poller is delivering right now
+    certificate_making.stamp(jobs, 1)          # and once more, after they are done
     assert wait_for(api, ids, {"ISSUED"}) == {i: "ISSUED" for i in ids}
     for rid in ids:
         record = api.get(f"/records/{rid}", as_="teo").json()
@@ -229,7 +229,7 @@ def test_public_verification_by_number_and_id_and_by_qr_code(api):
     assert api.get(f"/verify/{no}?code={code}").json()["cert_no"] == no
     assert "二维码" in assert_error(api.get(f"/verify/{no}?code=WRONGCODE0"), 404, "certificate_not_found")["message"]
     # The QR code's link is printed on the certificate itself.
-    assert stamping.verify_url(no, code, 1).endswith(f"/verify/{no}?code={code}&v=1")
+    assert certificate_making.verify_url(no, code, 1).endswith(f"/verify/{no}?code={code}&v=1")
 
 
 def test_verification_is_throttled(api, monkeypatch):
@@ -314,7 +314,7 @@ def test_a_worker_that_keeps_crashing_sends_the_job_to_the_dead_letter_queue_whi
     def crash(jobs, attempt):
         raise RuntimeError("worker crashed")
 
-    monkeypatch.setattr(stamping, "stamp", crash)
+    monkeypatch.setattr(certificate_making, "stamp", crash)
     issue(api, ids)
     assert wait_for(api, ids, {"STAMP_FAILED", "ISSUED"}, timeout=60) == {i: "STAMP_FAILED" for i in ids}
     assert api.get(f"/records/{ids[0]}", as_="teo").json()["reason"] == "多次重试仍未完成盖章，请重新发放"
@@ -339,8 +339,8 @@ def test_a_record_whose_job_was_lost_is_swept_to_stamp_failed(api, monkeypatch):
     issue(api, [rid])
     monkeypatch.undo()
     assert api.get(f"/records/{rid}", as_="teo").json()["status"] == "GENERATING"
-    assert stamping.sweep(older_than_minutes=30) == 0           # too young to be given up on
-    assert stamping.sweep(older_than_minutes=0) >= 1
+    assert certificate_making.sweep(older_than_minutes=30) == 0           # too young to be given up on
+    assert certificate_making.sweep(older_than_minutes=0) >= 1
     record = api.get(f"/records/{rid}", as_="teo").json()
     assert record["status"] == "STAMP_FAILED" and record["reason"] == "证书生成超时，请重新发放"
 

@@ -11,7 +11,7 @@ import math
 
 from chalicelib import jobqueue
 from chalicelib.domain.access import Principal, Role
-from chalicelib.services import issuance, stamping
+from chalicelib.services import certificate_making, issuance
 from devstack import aws
 from tests.reliability.faults import deliver, sqs_event
 
@@ -29,7 +29,7 @@ def test_issuing_16_electronic_certificates_stays_within_the_per_1000_request_bu
     monkeypatch.setattr(jobqueue, "send", lambda bodies: sends.append(len(bodies)) or messages.extend(bodies) or [])
     # The stack's scheduled sweeps run in the background and would be counted too: not during this batch.
     monkeypatch.setattr(issuance, "resend_unsent", lambda: None)
-    monkeypatch.setattr(stamping, "sweep", lambda *a, **k: 0)
+    monkeypatch.setattr(certificate_making, "sweep", lambda *a, **k: 0)
     before = aws.AWS_CALLS.copy()
     issuance.issue(Principal("teo", Role.TEO, org_id="zwl"), ids, None, "electronic")
     assert deliver(sqs_event(messages)) == 0

@@ -69,7 +69,7 @@ def _blank_pdf() -> bytes:
 
 
 def test_a_revoked_seal_reaches_the_crl_and_verification_and_reapproval_makes_a_new_key(api):
-    from chalicelib import pki, sealing
+    from chalicelib import pades_seal, pki
     from chalicelib.store import masterdata
     rid = issued(api)
     _, before = fetch_pdf(api, rid)
@@ -92,7 +92,7 @@ def test_a_revoked_seal_reaches_the_crl_and_verification_and_reapproval_makes_a_
     # (moto, unlike KMS, still signs with a disabled key: it stands for a key that leaked) does not.
     assert validate(before, ca(api)).bottom_line
     assert api.post("/verify/pdf", json={"pdf_base64": b64(before)}).json()["result"] == "genuine"
-    forged = sealing.sign(_blank_pdf(), old)
+    forged = pades_seal.sign(_blank_pdf(), old)
     out = api.post("/verify/pdf", json={"pdf_base64": b64(forged)}).json()
     assert out["result"] == "revoked_seal" and out["signature"]["trusted"] and "吊销" in out["result_label"]
 

@@ -6,7 +6,7 @@ import requests
 from PIL import Image
 from pypdf import PdfReader
 
-from chalicelib.render import seal
+from chalicelib.render import imprints
 from chalicelib.store import masterdata
 
 from .conftest import assert_error
@@ -23,7 +23,7 @@ def opaque_png(size) -> bytes:
 
 
 def test_staff_upload_their_stamp_and_the_agreement_is_kept(api):
-    stamp = seal.name_stamp("赵强", "square")
+    stamp = imprints.name_stamp("赵强", "square")
     r = api.put("/colleges/ncut/stamp", as_="college2", json={"image_base64": b64(stamp), "agreed": True})
     assert r.status_code == 200, r.text
     row = masterdata.get("colleges", id="ncut")
@@ -33,13 +33,13 @@ def test_staff_upload_their_stamp_and_the_agreement_is_kept(api):
 
 def test_refusals_say_what_is_wrong_and_change_nothing(api):
     before = masterdata.get("orgs", id="zwl")["stamp_key"]
-    square = seal.name_stamp("张明", "square")
+    square = imprints.name_stamp("张明", "square")
     err = assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(square), "agreed": True}),
                        400, "stamp_wrong_shape")
     assert "140×50" in err["message"]
     assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(opaque_png((140, 50))),
                                                           "agreed": True}), 400, "stamp_background_not_transparent")
-    rect = seal.name_stamp("张明", "rect")
+    rect = imprints.name_stamp("张明", "rect")
     assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": b64(rect), "agreed": False}),
                  400, "agreement_required")
     assert_error(api.put("/orgs/zwl/stamp", as_="teo", json={"image_base64": "@@@", "agreed": True}),
@@ -59,7 +59,7 @@ def test_a_contact_change_needs_no_stamp_agreement_and_keeps_the_stamp(api):
 
 
 def test_only_the_orgs_own_staff_upload(api):
-    rect = b64(seal.name_stamp("李华", "rect"))
+    rect = b64(imprints.name_stamp("李华", "rect"))
     assert_error(api.put("/orgs/zwl/stamp", as_="teo2", json={"image_base64": rect, "agreed": True}), 404)
     assert_error(api.put("/orgs/zwl/stamp", as_="college", json={"image_base64": rect, "agreed": True}), 403)
     assert_error(api.put("/orgs/zwl/stamp", as_="teo_signer", json={"image_base64": rect, "agreed": True}), 403)

@@ -135,7 +135,7 @@ def fill(path: str, ids: dict) -> str:
 
 
 def test_authorization_matrix(api, targets, figures):  # noqa: F811 - targets is a fixture
-    from chalicelib.api.http import ENDPOINTS
+    from chalicelib.api.endpoint import ENDPOINTS
     public = {(e.method, e.path) for e in ENDPOINTS if e.public}
     wrong: list[str] = []
     tally: Counter = Counter()

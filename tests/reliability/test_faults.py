@@ -73,14 +73,14 @@ def test_each_message_delivered_three_times_makes_one_pdf(api, held, figures):
 def test_a_delivery_that_loses_the_race_removes_the_pdf_it_stored(api, held, monkeypatch, figures):
     """Two deliveries of one job at the same moment: both read GENERATING, both store a PDF, one commits.
     Played out in turn: the loser's own PDF must not stay behind in S3."""
-    from chalicelib.services import stamping
+    from chalicelib.services import certificate_making
     (rid,) = ready(api, fresh_plan(api, per_site=1, sites=("ncut",)))
     issue(api, [rid])
     jobs_of_message = held[0]["jobs"]
-    as_read = stamping._pending(jobs_of_message)                # what the slower delivery read
+    as_read = certificate_making._pending(jobs_of_message)                # what the slower delivery read
     assert deliver(sqs_event(held)) == 0 and state(api, rid)[:3] == ("ISSUED", 1, 1)
-    monkeypatch.setattr(stamping, "_pending", lambda jobs: [dict(r) for r in as_read])
-    stamping.stamp(jobs_of_message, receive_count=1)
+    monkeypatch.setattr(certificate_making, "_pending", lambda jobs: [dict(r) for r in as_read])
+    certificate_making.stamp(jobs_of_message, receive_count=1)
     assert state(api, rid)[:3] == ("ISSUED", 1, 1) and pdf_objects(rid) == 1
     figures["faults injected"] += 1
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from chalicelib import config, files
-from chalicelib.api.http import MAX_JSON_BYTES
+from chalicelib.api.endpoint import MAX_JSON_BYTES
 
 from ..integration.conftest import assert_error
 from .world import targets  # noqa: F401 - a fixture

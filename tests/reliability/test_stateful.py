@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from chalicelib.services import stamping
+from chalicelib.services import certificate_making
 
 from ..integration.signoff import fresh_plan, signature_png, wait_for
 from .conftest import scale
@@ -44,12 +44,12 @@ FORBIDDEN = [
 ]
 
 DOOMED: set[str] = set()       # records whose next stamping fails as a missing stamp would
-_real_images = stamping._images
+_real_images = certificate_making._images
 
 
 def _images(rec, *args, **kwargs):
     if rec["id"] in DOOMED:
-        raise stamping.Unstampable("测试：签章缺失")
+        raise certificate_making.Unstampable("测试：签章缺失")
     return _real_images(rec, *args, **kwargs)
 
 
@@ -267,7 +267,7 @@ class Workflow(RuleBasedStateMachine):
 
 
 def test_random_workflows_hold_every_invariant(api, figures, monkeypatch):
-    monkeypatch.setattr(stamping, "_images", _images)
+    monkeypatch.setattr(certificate_making, "_images", _images)
     Workflow.api, Workflow.steps, Workflow.lost = api, 0, 0
     run_state_machine_as_test(Workflow, settings=settings(
         max_examples=scale(2, 8), stateful_step_count=scale(12, 30), deadline=None, derandomize=True,

@@ -9,11 +9,11 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from chalicelib.domain import printed
-from chalicelib.render import certificate, seal
+from chalicelib.render import certificate, imprints
 from devstack import demo
 
-IMAGES = {"seal": seal.official_seal("中物联物流"), "teo_stamp": seal.name_stamp("张明", "rect"),
-          "site_stamp": seal.name_stamp("王芳", "square")}
+IMAGES = {"seal": imprints.official_seal("中物联物流"), "teo_stamp": imprints.name_stamp("张明", "rect"),
+          "site_stamp": imprints.name_stamp("王芳", "square")}
 
 
 def demo_records() -> list[dict]:

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from chalice.app import CaseInsensitiveMapping
 
-from chalicelib.api.http import client_ip
+from chalicelib.api.endpoint import client_ip
 
 
 def _request(headers: dict, source: str = "130.176.1.1") -> SimpleNamespace:

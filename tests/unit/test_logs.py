@@ -10,7 +10,7 @@ from chalice import Blueprint, Chalice
 from chalice.test import Client
 
 from chalicelib import logs
-from chalicelib.api import http
+from chalicelib.api import endpoint
 
 
 @pytest.fixture
@@ -26,10 +26,10 @@ def _lines(output: io.StringIO) -> list[dict]:
 
 
 def _app(monkeypatch) -> Chalice:
-    monkeypatch.setattr(http, "ENDPOINTS", [])      # this probe route stays out of the published API
+    monkeypatch.setattr(endpoint, "ENDPOINTS", [])      # this probe route stays out of the published API
     bp = Blueprint(__name__)
 
-    @http.endpoint(bp, "/probe", summary="probe", tag="probe", public=True)
+    @endpoint.endpoint(bp, "/probe", summary="probe", tag="probe", public=True)
     def probe():
         logs.log.info("probe started")
         raise RuntimeError("unexpected")

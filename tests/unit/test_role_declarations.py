@@ -3,7 +3,7 @@ when called without a route (the worker, the demo, the bench), and its route rea
 import pytest
 
 import app  # noqa: F401 - registers every route
-from chalicelib.api.http import ENDPOINTS
+from chalicelib.api.endpoint import ENDPOINTS
 from chalicelib.domain.access import Principal, Role, requires, roles_of
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.workflow import ACTION_ROLES, Action
@@ -11,19 +11,20 @@ from chalicelib.services import (
     accounts,
     certificates,
     downloads,
-    eseal,
     generation,
     issuance,
     masterdata,
     printing,
     records,
+    seal_applications,
     signing,
 )
 
 GUARDED = [generation.preview, generation.lists, generation.generate, records.delete, printing.get, printing.put,
            printing.calibration_page, printing.preview, printing.record_preview, downloads.start, downloads.view,
            signing.open_session, signing.complete, issuance.issue, issuance.reissue, certificates.mine,
-           certificates.revoke, eseal.apply, eseal.current, eseal.pending, eseal.decide, eseal.revoke_seal,
+           certificates.revoke, seal_applications.apply, seal_applications.current, seal_applications.pending,
+           seal_applications.decide, seal_applications.revoke_seal,
            accounts.set_active, accounts.reset_password, masterdata.list_candidates]
 
 

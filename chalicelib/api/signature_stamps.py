@@ -1,9 +1,9 @@
 """Signature stamps: upload with checks (上传电子签章) and a preview on a sample certificate."""
 from chalice import Blueprint
 
-from ..services import stamps
+from ..services import signature_stamps
 from . import schemas
-from .http import endpoint
+from .endpoint import endpoint
 
 bp = Blueprint(__name__)
 
@@ -18,12 +18,12 @@ def _routes(kind: str) -> None:
     @endpoint(bp, f"/{kind}/{{org_id}}/stamp", "PUT", summary=f"Upload the stamp of {_WHO[kind]}",
               tag="stamps", body=_UPLOAD, max_body=2 * 1024 * 1024, name=f"upload_{kind}_stamp")
     def upload(org_id, principal, body):
-        return stamps.upload(principal, kind, org_id, body["image_base64"], body["agreed"])
+        return signature_stamps.upload(principal, kind, org_id, body["image_base64"], body["agreed"])
 
     @endpoint(bp, f"/{kind}/{{org_id}}/stamp-preview", "POST", summary="A sample certificate with the stamp",
               tag="stamps", body=_PREVIEW, max_body=2 * 1024 * 1024, name=f"preview_{kind}_stamp")
     def preview(org_id, principal, body):
-        return stamps.preview(principal, kind, org_id, body.get("image_base64"))
+        return signature_stamps.preview(principal, kind, org_id, body.get("image_base64"))
 
 
 _routes("orgs")

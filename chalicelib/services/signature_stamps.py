@@ -4,20 +4,20 @@ certificate through the same renderer the worker uses."""
 import uuid
 
 from .. import lazy, ports
-from ..domain import printed, stampcheck, uploads
+from ..domain import imprint_check, printed, uploads
 from ..domain.access import Principal, Role
 from ..domain.errors import InvalidInput
-from . import masterdata, seals
+from . import imprint_files, masterdata
 
 certificate = lazy.module("chalicelib.render.certificate")
-seal = lazy.module("chalicelib.render.seal")
-SHAPES = {"orgs": stampcheck.RECT, "colleges": stampcheck.SQUARE}
+imprints = lazy.module("chalicelib.render.imprints")
+SHAPES = {"orgs": imprint_check.RECT, "colleges": imprint_check.SQUARE}
 SLOT = {"orgs": "teo_stamp", "colleges": "site_stamp"}
 
 
 def _decode(image_base64: str) -> bytes:
     # One byte over the limit is enough for the stamp check to say "too large" in its own words.
-    return uploads.decode(image_base64, "图片", stampcheck.MAX_BYTES * 2)
+    return uploads.decode(image_base64, "图片", imprint_check.MAX_BYTES * 2)
 
 
 def _owner(principal: Principal, kind: str, org_id: str) -> dict:
@@ -30,8 +30,8 @@ def upload(principal: Principal, kind: str, org_id: str, image_base64: str, agre
     if agreed is not True:
         raise InvalidInput("请先阅读并勾选同意《电子签章使用授权委托书》", code="agreement_required")
     data = _decode(image_base64)
-    width, height = stampcheck.check(data, SHAPES[kind])
-    key = seals.store_image(kind, org_id, "stamp", data, stamp_agreed_by=principal.username,
+    width, height = imprint_check.check(data, SHAPES[kind])
+    key = imprint_files.store_image(kind, org_id, "stamp", data, stamp_agreed_by=principal.username,
                             stamp_agreed_at=ports.clock.now_iso())
     return {"stamp_key": key, "width": width, "height": height, "agreed_by": principal.username}
 
@@ -41,7 +41,7 @@ def preview(principal: Principal, kind: str, org_id: str, image_base64: str | No
     row = _owner(principal, kind, org_id)
     if image_base64:
         stamp = _decode(image_base64)
-        stampcheck.check(stamp, SHAPES[kind])
+        imprint_check.check(stamp, SHAPES[kind])
     elif row.get("stamp_key"):
         stamp = ports.files.read(row["stamp_key"])
     else:
@@ -49,8 +49,8 @@ def preview(principal: Principal, kind: str, org_id: str, image_base64: str | No
     teo = row if kind == "orgs" else None
     images = {
         "seal": ports.files.read(teo["seal_key"]) if teo and teo.get("seal_key")
-        else seal.official_seal(teo["name"] if teo else "培训评价组织样章"),
-        "teo_stamp": seal.name_stamp("样章", "rect"), "site_stamp": seal.name_stamp("样章", "square"),
+        else imprints.official_seal(teo["name"] if teo else "培训评价组织样章"),
+        "teo_stamp": imprints.name_stamp("样章", "rect"), "site_stamp": imprints.name_stamp("样章", "square"),
         SLOT[kind]: stamp,
     }
     fields = printed.sample(**({"teo_name": row["name"]} if kind == "orgs" else {"site_name": row["name"]}))

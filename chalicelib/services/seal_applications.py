@@ -3,13 +3,13 @@ its seal image and a signing key with a certificate under the platform CA — or
 import uuid
 
 from .. import config, lazy, ports
+from ..domain import imprint_check, uploads
 from ..domain import masterdata as md
-from ..domain import stampcheck, uploads
 from ..domain.access import Principal, Role, requires
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from . import accounts, masterdata, seals
+from . import accounts, imprint_files, masterdata
 
-seal = lazy.module("chalicelib.render.seal")
+imprints = lazy.module("chalicelib.render.imprints")
 
 
 _FIELDS = ("id", "org_id", "org_name", "legal_representative", "contact_name", "contact_phone", "seal_text",
@@ -69,9 +69,9 @@ def pending(principal: Principal) -> list[dict]:
 def _seal_image(data_b64: str | None, text: str) -> bytes:
     """The admin's uploaded seal (checked like a stamp: a transparent, roughly square PNG), or a drawn one."""
     if not data_b64:
-        return seal.official_seal(text)
-    data = uploads.decode(data_b64, "公章图片", stampcheck.MAX_BYTES * 2)
-    stampcheck.check(data, stampcheck.SEAL)
+        return imprints.official_seal(text)
+    data = uploads.decode(data_b64, "公章图片", imprint_check.MAX_BYTES * 2)
+    imprint_check.check(data, imprint_check.SEAL)
     return data
 
 
@@ -93,7 +93,7 @@ def decide(principal: Principal, app_id: str, decision: str, reason: str | None,
             fields.update(status="rejected", reason=reason.strip())
         else:
             issued = ports.keys.issue_seal(app["org_id"], app["org_name"])
-            seals.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"],
+            imprint_files.store_image("orgs", app["org_id"], "seal", image, seal_serial=issued["serial"],
                               seal_status="active")
             fields.update(status="approved")
     except Exception:
