@@ -6,6 +6,8 @@ for S3 unreachable: ``put`` and ``read`` raise ``ConnectionError``, ``try_put`` 
 """
 from urllib.parse import quote
 
+from botocore.exceptions import ParamValidationError
+
 from chalicelib import files as adapter
 from chalicelib.ports import FileMissing
 
@@ -25,6 +27,8 @@ class FakeFiles:
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
         if not any(key.startswith(prefix) for prefix in self.PREFIXES):
             raise ValueError(f"undeclared S3 key prefix: {key} (declare it in files.PREFIXES)")
+        if not all(name.isascii() for name in metadata or {}):    # the values are quoted, the names not
+            raise ParamValidationError(report=f"S3 metadata names must be ASCII: {sorted(metadata)}")
         self._reachable()
         self.objects[key] = (bytes(data), content_type, dict(metadata or {}))
 

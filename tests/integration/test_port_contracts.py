@@ -2,13 +2,18 @@
 both, and the shape tests compare what each returns for the same writes. Data made on the local stack
 uses fresh ids (a TEO, site and plan of its own, so counters and tabs hold only the test's records) and is
 deleted afterwards."""
+import io
 import uuid
 
 import pytest
+from botocore.exceptions import ParamValidationError
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from pypdf import PdfReader, PdfWriter
 
-from chalicelib import ports, wiring
+from chalicelib import ports, sealcheck, wiring
 from chalicelib.domain.workflow import Status
-from chalicelib.ports import Change, Issued
+from chalicelib.ports import Change, FileMissing, Issued, TokenMalformed
 from chalicelib.store.models import RECORD_FILTER_FIELDS, Entity
 from tests import fakes
 
@@ -42,6 +47,13 @@ class Side:
                "created_by": "contract", **fields}
         self.partitions.add(f"REC#{rec['id']}")
         return rec
+
+    def seal_serial(self) -> str:
+        """An e-seal to sign with: a new one of the fake's, the demo TEO's on the stack (issuing one there
+        would leave a KMS key and a certificate behind)."""
+        if self.name == "fake":
+            return self.keys.issue_seal("ct", "测试机构")["serial"]
+        return self.master.get("orgs", id="zwl")["seal_serial"]
 
     def cleanup(self) -> None:
         if self.name == "aws":
@@ -368,6 +380,69 @@ def test_download_jobs(side):
     assert side.downloads.recent(user, "2026-01-03") == []
 
 
+# ---- keys, tokens, sealing and files ------------------------------------------------------------------
+
+def test_a_token_signed_by_an_e_seal_is_checked_against_the_ca(side):
+    key_id, cert_pem = side.keys.seal_signer(side.seal_serial())
+    token = side.tokens.sign({"id": "urn:x", "姓名": "张三"}, key_id, [cert_pem, side.keys.ca_pem()])
+    checked = side.tokens.check(token)
+    assert (checked["chained"], checked["valid"], checked["claims"]) == (True, True, {"id": "urn:x", "姓名": "张三"})
+    assert (checked["header"]["alg"], checked["header"]["typ"], len(checked["header"]["x5c"])) == ("ES256", "vc+jwt", 2)
+    head, body, signature = token.split(".")
+    assert not side.tokens.check(f"{head}.{body}x.{signature}")["valid"]
+    with pytest.raises(TokenMalformed):
+        side.tokens.check("a.b")
+    listed = side.tokens.sign({"id": "list"}, side.keys.ca()["key_id"], [side.keys.ca_pem()], typ="vc+jwt")
+    assert side.tokens.check(listed)["valid"]
+
+
+def test_keys_know_their_seals_only(side):
+    serial = side.seal_serial()
+    found = side.keys.seal(serial)
+    assert (found["serial"], found["revoked_at"]) == (serial, None)
+    assert side.keys.seal_signer(serial) == (found["key_id"], found["cert_pem"])
+    assert side.keys.seal("ffff0000") is None
+    with pytest.raises(LookupError):
+        side.keys.seal_signer("ffff0000")
+    ca = x509.load_pem_x509_certificate(side.keys.ca_pem().encode())
+    assert ca.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == side.keys.CA_NAME
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_sealed_pdf_is_trusted_and_carries_its_attachment(side):
+    serial = side.seal_serial()
+    sealed = side.pdf_seal.sign(_pdf(), serial, attachment=("evidence.json", "证据", b'{"a": 1}'))
+    found = sealcheck.inspect(sealed, side.keys.ca_pem())
+    assert (found["signed"], found["intact"], found["trusted"], found["covers_whole_file"], found["serial"]) == \
+        (True, True, True, True, serial)
+    assert PdfReader(io.BytesIO(sealed)).attachments == {"evidence.json": [b'{"a": 1}']}
+
+
+def test_files_under_declared_prefixes(side):
+    key = f"previews/ct-{side.run}.txt"
+    with pytest.raises(ValueError):
+        side.files.put(f"elsewhere/ct-{side.run}.txt", b"x", "text/plain")
+    with pytest.raises(ParamValidationError):
+        side.files.put(key, b"x", "text/plain", metadata={"名": "值"})
+    try:
+        side.files.put(key, "内容".encode(), "text/plain", metadata={"name": "值"})
+        assert side.files.read(key) == "内容".encode()
+        assert key in side.files.link(key) and key in side.files.link(key, filename="证书.pdf", seconds=60)
+        assert side.files.try_put(key, b"again", "text/plain") is True and side.files.read(key) == b"again"
+    finally:
+        assert side.files.discard([key]) is True
+    with pytest.raises(FileMissing):
+        side.files.read(key)
+    assert side.files.PREFIXES["previews/"] == 1
+
+
 # ---- what each returns: the same fields, of the same types ---------------------------------------------
 
 def _shape(value):
@@ -398,7 +473,8 @@ def _story(side: Side) -> dict:
             "counters": side.records.counters("teo", teo), "site counters": side.records.counters("site", site),
             "versions": side.issued.versions(rec["id"]), "by hash": side.issued.by_pdf_hash(sha),
             "session": side.sessions.get(session["id"]), "user": side.master.get("users", username=name),
-            "updated user": side.master.update_user(name, {"display_name": "某"}, withdraw_tokens=True)}
+            "updated user": side.master.update_user(name, {"display_name": "某"}, withdraw_tokens=True),
+            "ca": side.keys.ca(), "seal": side.keys.seal(side.seal_serial())}
 
 
 def test_the_fakes_return_what_the_adapters_return(both):
