@@ -8,7 +8,9 @@ does not declare fails as it does in the adapter.
 
 Transactions are not modelled: one lock makes each fake operation atomic, and each record's condition is
 checked on its own, which is what the adapters' ``settle`` amounts to (a record whose condition fails is
-dropped, the others go through).
+dropped, the others go through). Every read is strongly consistent, the indexes' too (DynamoDB's GSIs are
+eventually consistent: code that acts on what an index listed must re-read it, and a fake cannot show
+that it does not).
 """
 from __future__ import annotations
 
@@ -42,33 +44,38 @@ class Table:
     # ---- writes --------------------------------------------------------------------------------------
 
     def save(self, item: Entity) -> None:
-        self.items[(item.pk, item.sk)] = item.serialize()
+        raw = item.serialize()
+        with self.lock:
+            self.items[(item.pk, item.sk)] = raw
 
-    def update(self, model: type[Entity], pk: str, sk: str, set: dict | None = None,  # noqa: A002
+    def update(self, model: type[Entity], pk: str, sk: str, set: dict | None = None,
                add: dict | None = None) -> Entity:
         """An UpdateItem: creates the item when missing (with only what is set), ``None`` removes an
         attribute, ``add`` adds to a number (from 0) or a number set."""
-        item = self.get(pk, sk) or model(pk, sk)
-        declared = model.get_attributes()
-        for name in [*(set or {}), *(add or {})]:
-            if name not in declared:
-                raise AttributeError(f"{model.__name__} has no attribute {name}")
-        for name, value in (set or {}).items():
-            setattr(item, name, value)
-        for name, value in (add or {}).items():
-            current = getattr(item, name)
-            setattr(item, name, (current or builtins.set()) | value if isinstance(value, builtins.set)
-                    else (current or 0) + value)
-        self.items[(pk, sk)] = item.serialize(null_check=False)
-        return item
+        sets, adds = set or {}, add or {}
+        undeclared = [name for name in [*sets, *adds] if name not in model.get_attributes()]
+        if undeclared:
+            raise AttributeError(f"{model.__name__} has no attribute {undeclared}")
+        with self.lock:
+            item = self.get(pk, sk) or model(pk, sk)
+            for name, value in sets.items():
+                setattr(item, name, value)
+            for name, value in adds.items():
+                current = getattr(item, name)
+                setattr(item, name, (current or builtins.set()) | value if isinstance(value, builtins.set)
+                        else (current or 0) + value)
+            self.items[(pk, sk)] = item.serialize(null_check=False)
+            return item
 
     def delete(self, pk: str, sk: str) -> None:
-        self.items.pop((pk, sk), None)
+        with self.lock:
+            self.items.pop((pk, sk), None)
 
     # ---- reads ---------------------------------------------------------------------------------------
 
     def get(self, pk: str, sk: str, model: type[Entity] = Entity) -> Entity | None:
-        raw = self.items.get((pk, sk))
+        with self.lock:
+            raw = self.items.get((pk, sk))
         item = Entity.from_raw_data(raw) if raw is not None else None
         return item if isinstance(item, model) else None
 
@@ -82,7 +89,9 @@ class Table:
     def query(self, pk: str, sk: Callable[[str], bool] = lambda _: True, model: type[Entity] = Entity,
               ) -> list[Entity]:
         """The items of one partition, in sort key order (of ``model`` only, as pynamodb filters)."""
-        found = [Entity.from_raw_data(self.items[k]) for k in sorted(k for k in self.items if k[0] == pk and sk(k[1]))]
+        with self.lock:
+            hits = [self.items[k] for k in sorted(k for k in self.items if k[0] == pk and sk(k[1]))]
+        found = [Entity.from_raw_data(raw) for raw in hits]
         return [i for i in found if isinstance(i, model)]
 
     def index(self, name: str, key: str, sk: Callable[[str], bool] = lambda _: True,
@@ -91,8 +100,9 @@ class Table:
         """A GSI query: the items whose index hash key is ``key``, by index range key; ``projection``
         (besides the table's and the index's keys) for an index that does not project everything."""
         hash_attr, range_attr = INDEXES[name]
-        hits = [raw for raw in self.items.values()
-                if _s(raw.get(hash_attr)) == key and range_attr in raw and sk(_s(raw[range_attr]))]
+        with self.lock:
+            hits = [raw for raw in self.items.values()
+                    if _s(raw.get(hash_attr)) == key and range_attr in raw and sk(_s(raw[range_attr]))]
         hits.sort(key=lambda raw: (_s(raw[range_attr]), _s(raw["pk"]), _s(raw["sk"])), reverse=newest_first)
         if projection is not None:
             keep = {"pk", "sk", hash_attr, range_attr, *projection}

@@ -2,6 +2,8 @@
 signatures, so a service tested on the fakes calls the adapters the same way (and neither can drift)."""
 import importlib
 import inspect
+import re
+from pathlib import Path
 from typing import get_type_hints
 
 import pytest
@@ -61,6 +63,17 @@ def test_implementation_matches_the_port(port, side, fake_set):
 def test_constants_agree(port, fake_set):
     for name in sorted(_declared(ports.PORTS[port])[1]):
         assert getattr(fake_set[port], name) == getattr(_adapter(port), name), f"{port}.{name}"
+
+
+def test_the_code_uses_only_what_the_ports_declare():
+    """So whatever the services and the API reach through a port, the fakes and the adapters both have."""
+    root = Path(__file__).resolve().parents[2] / "chalicelib"
+    used = {(port, member) for path in root.rglob("*.py") if path.name != "ports.py"
+            for port, member in re.findall(r"\bports\.([a-z_]+)\.([A-Za-z_]+)", path.read_text(encoding="utf-8"))}
+    assert used, "no use of the ports found: has the code moved?"
+    undeclared = sorted((p, m) for p, m in used if p not in ports.PORTS or m not in set().union(
+        *_declared(ports.PORTS[p])))
+    assert not undeclared
 
 
 def test_fakes_are_fresh_and_separate():
