@@ -474,7 +474,8 @@ def _story(side: Side) -> dict:
             "versions": side.issued.versions(rec["id"]), "by hash": side.issued.by_pdf_hash(sha),
             "session": side.sessions.get(session["id"]), "user": side.master.get("users", username=name),
             "updated user": side.master.update_user(name, {"display_name": "某"}, withdraw_tokens=True),
-            "ca": side.keys.ca(), "seal": side.keys.seal(side.seal_serial())}
+            "ca": side.keys.ca(), "seal": side.keys.seal(side.seal_serial()),
+            "sealed": sealcheck.inspect(side.pdf_seal.sign(_pdf(), side.seal_serial()), side.keys.ca_pem())}
 
 
 def test_the_fakes_return_what_the_adapters_return(both):

@@ -1,6 +1,8 @@
 """What the fakes offer tests beyond the ports (tests/fakes): the fixture, the settable clock, reads that
 are copies, and the failures a test can provoke. Their likeness to the adapters is
 tests/integration/test_port_contracts.py's."""
+import base64
+
 import pytest
 
 from chalicelib import ports
@@ -88,3 +90,24 @@ def test_a_revoked_seal_signs_no_more(fakes):
     assert fakes.keys.revoke_seal(serial, "丢失") == fakes.keys.seal(serial)["revoked_at"]
     with pytest.raises(KeyDisabled):
         fakes.tokens.sign({}, key_id, [])
+
+
+def test_the_demo_signs_off_issues_and_stamps_on_the_fakes(fakes, monkeypatch):
+    """The whole demo — imports, accounts, sign-off sessions, an e-seal approved, issuance — then the
+    stamping of what it queued, all through the services on the fakes: they carry a real workload."""
+    from chalicelib.domain.access import Principal, Role
+    from chalicelib.services import certificates, credentials, records, stamping
+    from devstack import demo
+
+    monkeypatch.setattr(demo, "store", fakes.master)      # the demo writes its legacy rows to the store
+    queued = demo.load()["queued_for_stamping"]
+    for message in fakes.queue.sent:
+        stamping.stamp(message["jobs"], 1)
+    teo = Principal("teo", Role.TEO, demo.TEO)
+    issued = records.matching(teo, records.RecordFilter(status="ISSUED"))
+    assert len(issued) == queued == records.counts(teo, records.RecordFilter())["ISSUED"]
+    rec = fakes.records.get(issued[0]["id"])
+    checked = certificates.verify_pdf(base64.b64encode(fakes.files.read(rec["pdf_key"])).decode(), "10.0.0.1")
+    assert checked["result"] == "genuine" and checked["signature"]["trusted"]
+    token = credentials.for_record(teo, rec["id"])["credential"]
+    assert credentials.verify(token, "10.0.0.1")["result"] == "genuine"
