@@ -13,6 +13,7 @@ import io
 
 from PIL import Image, ImageDraw
 
+from chalicelib import ports
 from chalicelib.domain import idcard
 from chalicelib.domain import masterdata as md
 from chalicelib.domain.access import Principal, Role
@@ -31,7 +32,6 @@ from chalicelib.services import (
     signing,
 )
 from chalicelib.services import masterdata as service
-from chalicelib.store import masterdata as store
 
 PASSWORD = "demo1234"
 TEO, TEO2 = "zwl", "zkxp"
@@ -151,7 +151,7 @@ def _numbered(rows: list[dict]) -> list[tuple[int, dict]]:
 def load() -> dict:
     """Load the demo data set into an empty table. Returns what was loaded, by kind (nothing when the
     demo accounts exist already, so a restart against a kept table changes nothing)."""
-    if store.get("users", username="admin"):
+    if ports.master.get("users", username="admin"):
         return {}
     good, invalid = candidates()
     counts = {}
@@ -162,7 +162,7 @@ def load() -> dict:
         if report["errors"]:
             raise RuntimeError(f"demo {kind} rejected: {report['errors']}")
         counts[kind] = report["imported"]
-    store.put_many("candidates", invalid)   # legacy data: see the module docstring
+    ports.master.put_many("candidates", invalid)   # legacy data: see the module docstring
     counts["candidates"] += len(invalid)
     # Every candidate whose information is complete has a photo; the others (one of them in the
     # photo-requiring 健康管理 plan) have none, so 缺少考生照片 shows among the reasons not to issue.

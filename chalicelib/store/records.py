@@ -293,15 +293,19 @@ def events(rec_id: str) -> list[dict]:
 
 def tab(scope: str, scope_id: str, status: str) -> list[dict]:
     """One tab's records in order, with only the projected filter fields (plus ``id`` from the key)."""
+    return list(tab_in_order(scope, scope_id, status))
+
+
+def tab_in_order(scope: str, scope_id: str, status: str, page_size: int | None = None) -> Iterator[dict]:
+    """``tab``'s rows as they are consumed, read ``page_size`` a request: a reader that stops early (a
+    list page) reads no further than the request it stopped in."""
     index = Record.teo_status if scope == "teo" else Record.site_status
     prefix = "TEO" if scope == "teo" else "SITE"
-    out = []
-    for item in index.query(f"{prefix}#{scope_id}#{status}"):
+    for item in index.query(f"{prefix}#{scope_id}#{status}", page_size=page_size):
         row = to_dict(item)
         row["id"] = item.pk[4:]
         row["order_key"] = item.order_key
-        out.append(row)
-    return out
+        yield row
 
 
 def by_candidate(candidate_no: str) -> list[dict]:

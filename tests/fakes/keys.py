@@ -2,7 +2,7 @@
 like chalicelib/pki.py makes them (same names, extensions and serial format), but over P-256 keys held
 here instead of in KMS. Tokens are real ES256 compact JWS checked by chalicelib.jws's own ``check``
 against this CA, and PDFs get a real PAdES seal by pyHanko (with the attachment embedded by
-chalicelib.sealing's own code), so ``sealcheck`` trusts what the fake sealed as it trusts the real thing.
+chalicelib.pades_seal's own code), so ``pades_check`` trusts what the fake sealed as it trusts the real thing.
 
 Not modelled: the CRL itself (no port serves it), KMS's 4 KB raw-message limit. A revoked seal's key is disabled
 as in KMS: signing with it raises ``KeyDisabled``.
@@ -163,7 +163,7 @@ class FakePdfSeal:
         from pyhanko.sign import fields, signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-        from chalicelib import sealing
+        from chalicelib import pades_seal
 
         key_id, cert_pem = self.keys.seal_signer(serial)
         key = self.keys.signer(key_id)
@@ -179,7 +179,7 @@ class FakePdfSeal:
                                             reason="职业技能等级证书电子印章", location="SkillCert")
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         if attachment:
-            sealing._embed(writer, *attachment)
+            pades_seal._embed(writer, *attachment)
         self.sealed.append(serial)
         return signers.PdfSigner(meta, signer=signer).sign_pdf(
-            writer, bytes_reserved=sealing.SIGNATURE_BYTES).getvalue()
+            writer, bytes_reserved=pades_seal.SIGNATURE_BYTES).getvalue()

@@ -236,15 +236,16 @@ class FakeRecords:
                                                      model=AuditEvent)]
 
     def tab(self, scope: str, scope_id: str, status: str) -> list[dict]:
+        return list(self.tab_in_order(scope, scope_id, status))
+
+    def tab_in_order(self, scope: str, scope_id: str, status: str, page_size: int | None = None) -> Iterator[dict]:
         index, prefix = ("teo_status", "TEO") if scope == "teo" else ("site_status", "SITE")
-        out = []
         for item in self.table.index(index, f"{prefix}#{scope_id}#{status}", model=Record,
                                      projection=RECORD_FILTER_FIELDS):
             row = to_dict(item)
             row["id"] = item.pk[4:]
             row["order_key"] = item.order_key
-            out.append(row)
-        return out
+            yield row
 
     def by_candidate(self, candidate_no: str) -> list[dict]:
         return [to_dict(r) for r in self.table.index("gsi1", f"CAND#{candidate_no}",

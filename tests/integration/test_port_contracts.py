@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader, PdfWriter
 
-from chalicelib import ports, sealcheck, wiring
+from chalicelib import pades_check, ports, wiring
 from chalicelib.domain.workflow import Status
 from chalicelib.ports import Change, FileMissing, Issued, TokenMalformed
 from chalicelib.store.models import RECORD_FILTER_FIELDS, Entity
@@ -419,7 +419,7 @@ def _pdf() -> bytes:
 def test_a_sealed_pdf_is_trusted_and_carries_its_attachment(side):
     serial = side.seal_serial()
     sealed = side.pdf_seal.sign(_pdf(), serial, attachment=("evidence.json", "证据", b'{"a": 1}'))
-    found = sealcheck.inspect(sealed, side.keys.ca_pem())
+    found = pades_check.inspect(sealed, side.keys.ca_pem())
     assert (found["signed"], found["intact"], found["trusted"], found["covers_whole_file"], found["serial"]) == \
         (True, True, True, True, serial)
     assert PdfReader(io.BytesIO(sealed)).attachments == {"evidence.json": [b'{"a": 1}']}
@@ -475,7 +475,7 @@ def _story(side: Side) -> dict:
             "session": side.sessions.get(session["id"]), "user": side.master.get("users", username=name),
             "updated user": side.master.update_user(name, {"display_name": "某"}, withdraw_tokens=True),
             "ca": side.keys.ca(), "seal": side.keys.seal(side.seal_serial()),
-            "sealed": sealcheck.inspect(side.pdf_seal.sign(_pdf(), side.seal_serial()), side.keys.ca_pem())}
+            "sealed": pades_check.inspect(side.pdf_seal.sign(_pdf(), side.seal_serial()), side.keys.ca_pem())}
 
 
 def test_the_fakes_return_what_the_adapters_return(both):

@@ -96,13 +96,12 @@ def test_the_demo_signs_off_issues_and_stamps_on_the_fakes(fakes, monkeypatch):
     """The whole demo — imports, accounts, sign-off sessions, an e-seal approved, issuance — then the
     stamping of what it queued, all through the services on the fakes: they carry a real workload."""
     from chalicelib.domain.access import Principal, Role
-    from chalicelib.services import certificates, credentials, records, stamping
+    from chalicelib.services import certificate_making, certificates, credentials, records
     from devstack import demo
 
-    monkeypatch.setattr(demo, "store", fakes.master)      # the demo writes its legacy rows to the store
     queued = demo.load()["queued_for_stamping"]
     for message in fakes.queue.sent:
-        stamping.stamp(message["jobs"], 1)
+        certificate_making.stamp(message["jobs"], 1)
     teo = Principal("teo", Role.TEO, demo.TEO)
     issued = records.matching(teo, records.RecordFilter(status="ISSUED"))
     assert len(issued) == queued == records.counts(teo, records.RecordFilter())["ISSUED"]

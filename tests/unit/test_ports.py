@@ -12,7 +12,7 @@ from chalicelib import ports, wiring
 from tests import fakes
 
 # The adapters the wiring loads on first use, imported here directly (importing calls nothing).
-LAZY = {"keys": "chalicelib.pki", "tokens": "chalicelib.jws", "pdf_seal": "chalicelib.sealing"}
+LAZY = {"keys": "chalicelib.pki", "tokens": "chalicelib.jws", "pdf_seal": "chalicelib.pades_seal"}
 
 
 def _adapter(port: str):
