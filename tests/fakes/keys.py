@@ -4,9 +4,8 @@ here instead of in KMS. Tokens are real ES256 compact JWS checked by chalicelib.
 against this CA, and PDFs get a real PAdES seal by pyHanko (with the attachment embedded by
 chalicelib.sealing's own code), so ``sealcheck`` trusts what the fake sealed as it trusts the real thing.
 
-A revoked seal's key is disabled as in KMS: signing with it raises ``KeyDisabled``. ``issued_at`` and
-``revoked_at`` come from the fake clock, the certificates' validity from the real time (sealcheck's).
-Not modelled: the CRL itself (no port serves it), KMS's 4 KB raw-message limit.
+Not modelled: the CRL itself (no port serves it), KMS's 4 KB raw-message limit. A revoked seal's key is disabled
+as in KMS: signing with it raises ``KeyDisabled``.
 """
 from __future__ import annotations
 
@@ -54,7 +53,7 @@ class FakeKeys:
 
     @staticmethod
     def _validity(days: int) -> tuple[dt.datetime, dt.datetime]:
-        """From the real time, not the fake clock's: sealcheck holds a certificate to the real time."""
+        """From the real time, not the fake clock's: the seal check holds a certificate to the real time."""
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         return now - dt.timedelta(hours=1), now + dt.timedelta(days=days)
 
@@ -160,6 +159,7 @@ class FakeTokens:
 class FakePdfSeal:
     def __init__(self, keys: FakeKeys) -> None:
         self.keys = keys
+        self.sealed: list[str] = []       # the serials that sealed, in order
 
     def sign(self, pdf: bytes, serial: str, attachment: tuple[str, str, bytes] | None = None) -> bytes:
         from asn1crypto import keys as akeys
@@ -186,5 +186,6 @@ class FakePdfSeal:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         if attachment:
             sealing._embed(writer, *attachment)
+        self.sealed.append(serial)
         return signers.PdfSigner(meta, signer=signer).sign_pdf(
             writer, bytes_reserved=sealing.SIGNATURE_BYTES).getvalue()
