@@ -51,6 +51,12 @@ class FakeKeys:
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock.now(), dt.timezone.utc).replace(microsecond=0)
 
+    @staticmethod
+    def _validity(days: int) -> tuple[dt.datetime, dt.datetime]:
+        """From the real time, not the fake clock's: the seal check holds a certificate to the real time."""
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return now - dt.timedelta(hours=1), now + dt.timedelta(days=days)
+
     def signer(self, key_id: str) -> ec.EllipticCurvePrivateKey:
         if key_id in self.disabled:
             raise KeyDisabled(key_id)
@@ -61,11 +67,11 @@ class FakeKeys:
             if "ca" not in self._certs:
                 key_id = self._new_key("ca")
                 key = self.private[key_id]
-                now = self._now()
+                start, end = self._validity(3650)
                 name = pki._name(pki.CA_NAME, "SkillCert")
                 cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
                         .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                        .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=3650))
+                        .not_valid_before(start).not_valid_after(end)
                         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                         .add_extension(pki._usage(key_cert_sign=True, crl_sign=True), critical=True)
                         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
@@ -86,10 +92,10 @@ class FakeKeys:
         with self._lock:
             key_id = self._new_key(f"seal/{org_id}")
             public = self.private[key_id].public_key()
-            now = self._now()
+            start, end = self._validity(825)
             cert = (x509.CertificateBuilder().subject_name(pki._name(f"{org_name} 电子公章", org_name))
                     .issuer_name(ca_cert.subject).public_key(public).serial_number(x509.random_serial_number())
-                    .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=825))
+                    .not_valid_before(start).not_valid_after(end)
                     .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                     .add_extension(pki._usage(digital_signature=True, content_commitment=True), critical=True)
                     .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),

@@ -63,7 +63,7 @@ class FakeMasterData:
     def set_many(self, kind: str, natural_keys: list[dict], **fields) -> None:
         spec = KINDS[kind]
         _declared(spec.model, fields)
-        with self.table.lock:
+        with self.table.transaction():
             for nk in natural_keys:
                 if self.table.exists(*spec.primary(nk)):       # a row deleted meanwhile is left out
                     self.table.update(spec.model, *spec.primary(nk), set=fields)
@@ -123,7 +123,7 @@ class FakeMasterData:
 
     def set_college_status(self, college_id: str, enabled: bool, event: dict) -> bool:
         pk, sk = f"COLLEGE#{college_id}", "COLLEGE"
-        with self.table.lock:
+        with self.table.transaction():
             stored = self.table.get(pk, sk)
             if stored is None:
                 return False

@@ -100,8 +100,8 @@ class FakeRecords:
     def create(self, records: list[dict], event: dict) -> tuple[list[str], list[str]]:
         created: list[str] = []
         existing: list[str] = []
-        with self.table.lock:
-            for chunk in adapter._chunks(records):
+        for chunk in adapter._chunks(records):
+            with self.table.transaction():
                 self._refuse_busy(r["id"] for r in chunk)
                 deltas: dict[tuple, Tally] = {}
                 for rec in chunk:
@@ -117,7 +117,7 @@ class FakeRecords:
         return created, existing
 
     def bulk_load(self, records: list[dict]) -> None:
-        with self.table.lock:
+        with self.table.transaction():
             deltas: dict[tuple, Tally] = {}
             for rec in records:
                 self.table.save(Record(*_rec_key(rec["id"]), **rec, **adapter._index_keys(rec, rec["status"])))
@@ -130,7 +130,7 @@ class FakeRecords:
                      ) -> Iterator[Chunk]:
         for chunk in adapter._chunks(changes, key=lambda c: c.record, extra=1 if job else 0,
                                      max_records=max_records):
-            with self.table.lock:
+            with self.table.transaction():
                 outbox = f"{self.clock.now_iso()}#{self.table.token(8)}" if job else None
                 if self.busy & {c.record["id"] for c in chunk}:
                     result = Chunk([], [], [c.record["id"] for c in chunk])
@@ -158,7 +158,7 @@ class FakeRecords:
         return applied, lost, busy
 
     def delete(self, rec: dict, event: dict) -> bool:
-        with self.table.lock:
+        with self.table.transaction():
             self._refuse_busy([rec["id"]])
             stored = self.table.get(*_rec_key(rec["id"]), model=Record)
             if not self._unchanged(rec) or stored.signed:
@@ -176,7 +176,7 @@ class FakeRecords:
         busy: list[str] = []
         for chunk in adapter._chunks([*issued, *failed], key=lambda i: i.record, per_record=adapter.ISSUED_ITEMS):
             ids = [i.record["id"] for i in chunk]
-            with self.table.lock:
+            with self.table.transaction():
                 if self.busy & set(ids):
                     busy += ids
                     continue

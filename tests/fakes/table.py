@@ -6,18 +6,21 @@ returns: the same attribute names and types, the defaults pynamodb fills in on r
 (``to_dict``), and a new dict each time (mutating it changes nothing stored). Writing an attribute a model
 does not declare fails as it does in the adapter.
 
-Transactions are not modelled: one lock makes each fake operation atomic, and each record's condition is
-checked on its own, which is what the adapters' ``settle`` amounts to (a record whose condition fails is
-dropped, the others go through). Every read is strongly consistent, the indexes' too (DynamoDB's GSIs are
+A transaction is the lock held over its writes, undone if one of them fails (an attribute the model does
+not declare, a value it cannot store), as DynamoDB writes nothing of a transaction it refuses. Each
+record's condition is checked on its own, which is what the adapters' ``settle`` amounts to (a record
+whose condition fails is dropped, the others go through); conflicts and the 100-item limit are not
+modelled. Every read is strongly consistent, the indexes' too (DynamoDB's GSIs are
 eventually consistent: code that acts on what an index listed must re-read it, and a fake cannot show
 that it does not).
 """
 from __future__ import annotations
 
 import builtins
+import contextlib
 import itertools
 import threading
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from chalicelib.store.masterdata import to_dict
 from chalicelib.store.models import Entity
@@ -42,6 +45,18 @@ class Table:
         return f"{next(self._serial):0{width}x}"
 
     # ---- writes --------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All the block's writes or none: the items as they were come back if it raises."""
+        with self.lock:
+            before = dict(self.items)      # items are replaced on write, never changed in place
+            try:
+                yield
+            except BaseException:
+                self.items.clear()
+                self.items.update(before)
+                raise
 
     def save(self, item: Entity) -> None:
         raw = item.serialize()

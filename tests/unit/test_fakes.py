@@ -43,10 +43,12 @@ def test_reads_are_copies(fakes):
     assert fakes.records.get(rec["id"])["candidate_no"] == "c0"
 
 
-def test_an_attribute_the_model_lacks_fails_as_in_the_adapter(fakes):
-    rec = _record(fakes)
+def test_an_attribute_the_model_lacks_fails_the_whole_transaction_as_in_the_adapter(fakes):
+    rec, other = _record(fakes, 0), _record(fakes, 1)
     with pytest.raises(AttributeError):
-        fakes.records.apply([Change(rec, "SITE_PENDING", {"no_such_field": 1}, EVENT)])
+        fakes.records.apply([Change(rec, "SITE_PENDING", {}, EVENT),
+                             Change(other, "SITE_PENDING", {"no_such_field": 1}, EVENT)])
+    assert fakes.records.get(rec["id"]) == rec and len(fakes.records.events(rec["id"])) == 1
     with pytest.raises(ValueError):
         fakes.records.create([{**rec, "id": "f" * 24, "no_such_field": 1}], EVENT)
 
