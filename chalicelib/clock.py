@@ -10,3 +10,7 @@ def now_iso() -> str:
 def now() -> float:
     """Seconds since the epoch."""
     return time.time()
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)

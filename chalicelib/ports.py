@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Iterable, Iterator, Protocol
 
 # ---- value types -------------------------------------------------------------------------------------
@@ -214,8 +215,10 @@ class PdfSeal(Protocol):
 
 
 class Clock(Protocol):
+    """The time: stored times are ``now_iso()`` (UTC, microseconds); ``now()`` is epoch seconds."""
     def now_iso(self) -> str: ...
     def now(self) -> float: ...
+    def now_utc(self) -> datetime: ...
 
 
 # ---- wiring ------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def give_up(jobs: list[dict]) -> None:
 def sweep(older_than_minutes: int = 30) -> int:
     """The safety net (run on a schedule): a record GENERATING for longer than any delivery could take
     lost its job somehow (the API died between its transaction and SQS, say); it ends STAMP_FAILED."""
-    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=older_than_minutes)).isoformat()
+    cutoff = (ports.clock.now_utc() - dt.timedelta(minutes=older_than_minutes)).isoformat()
     stuck = []
     for org in ports.master.list_all("orgs"):
         listed = ports.records.tab("teo", org["id"], Status.GENERATING.value)
@@ -166,7 +166,7 @@ def _status_bits(todo: list[dict]) -> dict[str, int]:
 
 def _numbers(todo: list[dict]) -> dict[str, tuple[str, str, str, bool]]:
     """(number, verification code, award date, new?) per record: kept from the first issue, or new."""
-    today = dt.datetime.now(BEIJING).date()     # the award date people read, not the server's UTC date
+    today = ports.clock.now_utc().astimezone(BEIJING).date()     # the award date people read, not the server's UTC date
     fresh = [r for r in todo if not r.get("cert_no")]
     sequence = iter(_BLOCKS.take(f"CERTNO#{today.year}", len(fresh)) if fresh else ())
     out = {}

@@ -152,7 +152,7 @@ def status_list(list_id: str) -> str:
     found = ports.status_lists.get_list(list_id)
     if found is None:
         raise NotFound("状态列表不存在", code="status_list_not_found")
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = ports.clock.now_utc().replace(microsecond=0)
     fresh = found["jwt_signed_at"] and dt.datetime.fromisoformat(found["jwt_signed_at"]) > now - dt.timedelta(days=1)
     if found["jwt"] and found["jwt_revision"] == found["revision"] and fresh:
         return found["jwt"]

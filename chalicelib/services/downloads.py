@@ -52,7 +52,7 @@ def start(principal: Principal, record_ids: list[str] | None, filter_: dict | No
         chosen = [r for r in chosen if not is_revoked(r)]
         if not chosen:
             raise Conflict("所选证书均已撤销", code="nothing_to_do", details={"skipped": skipped})
-    now = dt.datetime.now(dt.timezone.utc)
+    now = ports.clock.now_utc()
     digest = hashlib.sha256(json.dumps([sorted((r["id"], int(r["version"])) for r in chosen), include_revoked])
                             .encode()).hexdigest()
     recent = ports.downloads.recent(principal.username, (now - STALE_AFTER).isoformat())

@@ -65,7 +65,7 @@ def _send(jobs: list[dict]) -> bool:
 def resend_unsent() -> int:
     """Run every minute: jobs whose chunk reached GENERATING but not SQS (the API died in between, or
     SQS refused them) are sent again; the worker skips any it has done already. Returns how many."""
-    cutoff = (dt.datetime.now(dt.timezone.utc) - UNSENT_AFTER).isoformat()
+    cutoff = (ports.clock.now_utc() - UNSENT_AFTER).isoformat()
     sent, count = [], 0
     for key, jobs in ports.outbox.before(cutoff):
         if _send(jobs):

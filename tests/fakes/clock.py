@@ -12,8 +12,11 @@ class FakeClock:
     def now(self) -> float:
         return self.at
 
+    def now_utc(self) -> datetime:
+        return datetime.fromtimestamp(self.at, timezone.utc)
+
     def now_iso(self) -> str:
-        return datetime.fromtimestamp(self.at, timezone.utc).isoformat(timespec="microseconds")
+        return self.now_utc().isoformat(timespec="microseconds")
 
     def advance(self, seconds: float) -> None:
         self.at += seconds
