@@ -20,7 +20,8 @@ MAX_EMBEDDED_CERTS = 8                 # ours carry two: the TEO's and the platf
 MAX_SIGNATURE_BYTES = 64 * 1024        # ours reserve 8 KB
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s*\]")
 _DIGESTS = {"sha256", "sha384", "sha512"}
-_SIGNING_TIME = re.compile(rb"/M\s*\(D:(\d{14})(?:Z|([+-])(\d{2})'?(\d{2})?'?)?[^)]{0,8}\)")
+# pyHanko writes the colon octal-escaped: (D\07220261130061145Z).
+_SIGNING_TIME = re.compile(rb"/M\s*\(D(?::|\\072)(\d{14})(?:Z|([+-])(\d{2})'?(\d{2})?'?)?[^)]{0,8}\)")
 
 TOO_LARGE = "签名数据过大，不是本平台签发的证书，未予查验"
 TOO_MANY_CERTS = "签名中附带的证书过多（{}个），不是本平台签发的证书，未予查验"

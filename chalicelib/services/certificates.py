@@ -186,14 +186,16 @@ def verify_pdf(pdf_base64: str, client: str) -> dict:
 
 def _sealed_after_revocation(signature: dict) -> bool:
     """A file we never issued, sealed by an e-seal key after the platform revoked it (a leaked key, say).
-    The signing time is the signer's claim; a file without one counts as sealed after."""
+    The signing time is the signer's claim, to the second (a file without one counts as sealed after, and
+    one sealed in the second of the revocation too)."""
     if not (signature["signed"] and signature["trusted"] and signature.get("serial")):
         return False
     revoked_at = (ports.keys.seal(signature["serial"]) or {}).get("revoked_at")
     if not revoked_at:
         return False
     signed_at = signature.get("signed_at")
-    return not signed_at or dt.datetime.fromisoformat(signed_at) >= dt.datetime.fromisoformat(revoked_at)
+    return not signed_at or (dt.datetime.fromisoformat(signed_at)
+                             >= dt.datetime.fromisoformat(revoked_at).replace(microsecond=0))
 
 
 @requires(*roles_for(Action.REVOKE))
