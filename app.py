@@ -1,7 +1,7 @@
 """SkillCert: wiring only. Routes live in chalicelib/api (one blueprint per area)."""
 from chalice import Chalice, Rate
 
-from chalicelib import jobqueue, logs
+from chalicelib import jobqueue, lazy, logs
 from chalicelib.api import (
     accounts,
     credentials,
@@ -16,8 +16,11 @@ from chalicelib.api import (
     signing,
     stamps,
 )
-from chalicelib.services import issuance as issuing
-from chalicelib.services import jobs, stamping
+
+# The workers' use cases load with their first event: the API's cold start never pays for them.
+issuing = lazy.module("chalicelib.services.issuance")
+jobs = lazy.module("chalicelib.services.jobs")
+stamping = lazy.module("chalicelib.services.stamping")
 
 # Logging is chalicelib.logs' (Powertools, the same "skillcert" logger): Chalice must not add its handler or
 # turn the level to ERROR, which it does whenever the logger's handler is not on the sys.stdout of the moment.
