@@ -25,3 +25,13 @@ def test_import_app_leaves_the_heavy_libraries_unloaded():
     out = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[2], env=env,
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out.splitlines()[-1]) == []
+
+
+def test_what_the_routes_declare_lazily_resolves():
+    """A misspelt lazy service would otherwise surface only as a 500 at the route's first request."""
+    import app  # noqa: F401 - registers every route
+    from chalicelib.api.http import ENDPOINTS
+    from chalicelib.domain.access import Role
+    for ep in ENDPOINTS:
+        assert ep.roles is None or (ep.roles and all(isinstance(r, Role) for r in ep.roles)), ep.path
+        assert isinstance(ep.media, str), ep.path
