@@ -24,6 +24,9 @@ class _Lazy:
         return f"<lazy module {self._name}>"
 
 
+_UNBUILT = object()
+
+
 class _Built:
     """Stands for what ``build()`` returns: the first attribute read builds it, once (two threads of the local
     server may ask at the same moment)."""
@@ -31,14 +34,14 @@ class _Built:
     def __init__(self, build: Callable[[], object]) -> None:
         self._build = build
         self._lock = threading.Lock()
-        self._value: list[object] = []
+        self._value = _UNBUILT
 
     def __getattr__(self, attr: str):
-        if not self._value:
+        if self._value is _UNBUILT:
             with self._lock:
-                if not self._value:
-                    self._value.append(self._build())
-        return getattr(self._value[0], attr)
+                if self._value is _UNBUILT:
+                    self._value = self._build()
+        return getattr(self._value, attr)
 
     def __repr__(self) -> str:
         return f"<lazy {getattr(self._build, '__qualname__', 'value')}>"
