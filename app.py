@@ -1,7 +1,7 @@
 """SkillCert: wiring only. Routes live in chalicelib/api (one blueprint per area)."""
 from chalice import Chalice, Rate
 
-from chalicelib import jobqueue, logs
+from chalicelib import jobqueue, lazy, logs
 from chalicelib.api import (
     accounts,
     credentials,
@@ -16,8 +16,11 @@ from chalicelib.api import (
     signature_stamps,
     signing,
 )
-from chalicelib.services import certificate_making, jobs
-from chalicelib.services import issuance as issuing
+
+# The workers' use cases load with their first event: the API's cold start never pays for them.
+issuing = lazy.module("chalicelib.services.issuance")
+jobs = lazy.module("chalicelib.services.jobs")
+certificate_making = lazy.module("chalicelib.services.certificate_making")
 
 # Logging is chalicelib.logs' (Powertools, the same "skillcert" logger): Chalice must not add its handler or
 # turn the level to ERROR, which it does whenever the logger's handler is not on the sys.stdout of the moment.

@@ -10,16 +10,18 @@ import datetime as dt
 import functools
 import uuid
 
-from asn1crypto import crl as acrl
-from asn1crypto import x509 as ax509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from . import config, kms
+from . import config, kms, lazy
 from .store.models import PkiCert, PkiCrl
 from .store.tx import conditional
+
+# asn1crypto re-signs what cryptography built: only issuing, the CRL and sealing need it, not a cold start.
+acrl = lazy.module("asn1crypto.crl")
+ax509 = lazy.module("asn1crypto.x509")
 
 CA_NAME = "SkillCert 证书签章平台根证书"
 CRL_DAYS = 7              # a CRL's validity; it is published again on every revocation and when it runs low
@@ -103,7 +105,7 @@ def ca_pem() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def ca_asn1() -> ax509.Certificate:
+def ca_asn1() -> "ax509.Certificate":
     from asn1crypto import pem
     return ax509.Certificate.load(pem.unarmor(ca_pem().encode())[2])
 

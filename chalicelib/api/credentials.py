@@ -2,10 +2,11 @@
 verifying one, and the revocation status lists."""
 from chalice import Blueprint, Response
 
-from ..services import credentials
+from .. import lazy
 from . import schemas
 from .endpoint import client_ip, endpoint
 
+credentials = lazy.module("chalicelib.services.credentials")
 bp = Blueprint(__name__)
 
 
@@ -29,7 +30,7 @@ def verify_credential(body):
 
 
 @endpoint(bp, "/status/{list_id}", summary="A credential revocation status list (BitstringStatusListCredential, "
-          "vc+jwt)", tag="verification", public=True, media=credentials.MEDIA_TYPE)
+          "vc+jwt)", tag="verification", public=True, media=lambda: credentials.MEDIA_TYPE)
 def status_list(list_id):
     return Response(body=credentials.status_list(list_id), status_code=200,
                     headers={"Content-Type": credentials.MEDIA_TYPE, "Cache-Control": "max-age=60"})

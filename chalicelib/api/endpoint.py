@@ -9,7 +9,7 @@ of every log line the request writes.
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from chalice import AuthResponse, Blueprint, Response
 
@@ -27,6 +27,17 @@ MAX_JSON_BYTES = 1024 * 1024
 _CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"]
 
 
+T = TypeVar("T")
+# What a route declares from its service (its roles, its media type) it may give as a function, e.g.
+# ``roles=lambda: roles_of(service.use_case)``: an api module then imports its service lazily (chalicelib/lazy.py)
+# and the service loads with the route's first request, not at cold start.
+Declared = T | Callable[[], T]
+
+
+def _resolved(declared: Declared[T]) -> T:
+    return declared() if callable(declared) else declared
+
+
 @dataclass
 class EndpointDoc:
     method: str
@@ -34,11 +45,21 @@ class EndpointDoc:
     summary: str
     tag: str
     public: bool
-    roles: tuple[Role, ...] | None        # None: any signed-in role (the view narrows it further)
+    declared_roles: Declared[tuple[Role, ...] | None]
     body: dict | None
     query: dict[str, dict] = field(default_factory=dict)
     status: int = 200
-    media: str = "application/json"      # what a successful answer is
+    declared_media: Declared[str] = "application/json"
+
+    @property
+    def roles(self) -> tuple[Role, ...] | None:
+        """None: any signed-in role (the view narrows it further)."""
+        return _resolved(self.declared_roles)
+
+    @property
+    def media(self) -> str:
+        """What a successful answer is."""
+        return _resolved(self.declared_media)
 
 
 ENDPOINTS: list[EndpointDoc] = []
@@ -164,16 +185,18 @@ def validate(value: Any, schema: dict) -> None:
 
 
 def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag: str,
-             public: bool = False, roles: tuple[Role, ...] | None = None, body: dict | None = None,
+             public: bool = False, roles: Declared[tuple[Role, ...] | None] = None, body: dict | None = None,
              query: dict[str, dict] | None = None, status: int = 200,
              max_body: int = MAX_JSON_BYTES, name: str | None = None,
-             media: str = "application/json") -> Callable:
+             media: Declared[str] = "application/json") -> Callable:
     """Register ``fn`` as ``method path``. ``fn`` receives path parameters, then ``principal`` (unless public),
     ``body`` (for methods with a body) and ``query`` (a dict of strings) as keyword arguments. ``name``
-    names the view where one function body serves several routes."""
+    names the view where one function body serves several routes. ``roles`` and ``media`` may be
+    ``Declared`` as functions, read when first needed."""
     has_body = method in ("POST", "PUT", "PATCH")
-    ENDPOINTS.append(EndpointDoc(method, path, summary, tag, public, roles, body if has_body else None,
-                                 query or {}, status, media))
+    doc = EndpointDoc(method, path, summary, tag, public, roles, body if has_body else None, query or {}, status,
+                      media)
+    ENDPOINTS.append(doc)
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -187,7 +210,7 @@ def endpoint(bp: Blueprint, path: str, method: str = "GET", *, summary: str, tag
                 if not public:
                     kwargs["principal"] = principal_of(request)
                     if roles is not None:
-                        kwargs["principal"].require(*roles)
+                        kwargs["principal"].require(*doc.roles)
                 if has_body:
                     kwargs["body"] = parse_json(request.raw_body, body, max_body)
                 if query is not None:

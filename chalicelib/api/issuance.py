@@ -1,14 +1,18 @@
 """Issue and re-issue (发放 / 重新发放), certificate downloads, the candidate's space, public verification."""
 from chalice import Blueprint
 
+from .. import lazy
 from ..domain.access import ORG_ROLES, roles_of
 from ..domain.filters import parse_filter
 from ..domain.workflow import METHODS
-from ..services import certificates, downloads, exports, issuance
 from . import schemas
 from .endpoint import client_ip, endpoint
 from .signing import BATCH_TARGET
 
+certificates = lazy.module("chalicelib.services.certificates")
+downloads = lazy.module("chalicelib.services.downloads")
+exports = lazy.module("chalicelib.services.exports")
+issuance = lazy.module("chalicelib.services.issuance")
 bp = Blueprint(__name__)
 
 _ISSUE = {**schemas.obj({**BATCH_TARGET, "method": {"enum": list(METHODS)}}, ["method"]),
@@ -17,19 +21,19 @@ _TARGET = {**schemas.obj(BATCH_TARGET), "oneOf": [{"required": ["record_ids"]}, 
 
 
 @endpoint(bp, "/records/issue", "POST", summary="Issue READY records as electronic or paper certificates",
-          tag="issuance", roles=roles_of(issuance.issue), body=_ISSUE, status=202)
+          tag="issuance", roles=lambda: roles_of(issuance.issue), body=_ISSUE, status=202)
 def issue(principal, body):
     return issuance.issue(principal, body.get("record_ids"), body.get("filter"), body["method"])
 
 
 @endpoint(bp, "/records/issue/check", "POST", summary="What issuing these records would lack (e-seal, stamps)",
-          tag="issuance", roles=roles_of(issuance.check), body=_ISSUE)
+          tag="issuance", roles=lambda: roles_of(issuance.check), body=_ISSUE)
 def issue_check(principal, body):
     return issuance.check(principal, body.get("record_ids"), body.get("filter"), body["method"])
 
 
 @endpoint(bp, "/records/reissue", "POST", summary="Send ISSUED or STAMP_FAILED records back to READY",
-          tag="issuance", roles=roles_of(issuance.reissue), body=_TARGET)
+          tag="issuance", roles=lambda: roles_of(issuance.reissue), body=_TARGET)
 def reissue(principal, body):
     return issuance.reissue(principal, body.get("record_ids"), body.get("filter"))
 
@@ -46,13 +50,13 @@ _DOWNLOAD = {**schemas.obj({**BATCH_TARGET, "include_revoked": {"type": "boolean
 
 @endpoint(bp, "/downloads", "POST", summary="Start a ZIP of many certificates with an xlsx manifest (revoked "
           "ones only with include_revoked); the same set again within minutes answers the same job",
-          tag="issuance", roles=roles_of(downloads.start), body=_DOWNLOAD, status=202)
+          tag="issuance", roles=lambda: roles_of(downloads.start), body=_DOWNLOAD, status=202)
 def start_download(principal, body):
     return downloads.start(principal, body.get("record_ids"), body.get("filter"), body.get("include_revoked", False))
 
 
 @endpoint(bp, "/downloads/{job_id}", summary="A batch download's progress, then its link", tag="issuance",
-          roles=roles_of(downloads.view))
+          roles=lambda: roles_of(downloads.view))
 def download_status(job_id, principal):
     return downloads.view(principal, job_id)
 
@@ -64,7 +68,7 @@ def export_records(principal, body):
 
 
 @endpoint(bp, "/my/certificates", summary="The candidate's own certificates (学生个人空间)", tag="issuance",
-          roles=roles_of(certificates.mine))
+          roles=lambda: roles_of(certificates.mine))
 def my_certificates(principal):
     return {"items": certificates.mine(principal)}
 

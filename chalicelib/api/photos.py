@@ -1,11 +1,12 @@
 """Candidate photos: one candidate's upload and link, and the admin's ZIP import (照片导入)."""
 from chalice import Blueprint
 
+from .. import lazy
 from ..domain.access import Role
-from ..services import photos
 from . import schemas
 from .endpoint import endpoint
 
+photos = lazy.module("chalicelib.services.photos")
 bp = Blueprint(__name__)
 
 _NO = "{candidate_no}"

@@ -1,15 +1,16 @@
 """Issuance records: generate (获取待发证记录), the tabs with counts, one record, delete."""
 from chalice import Blueprint
 
+from .. import lazy
 from ..domain import masterdata as md
 from ..domain.access import roles_of
 from ..domain.filters import PAGE_SIZES, parse_filter, parse_page
 from ..domain.workflow import Status
-from ..services import generation
-from ..services import records as service
 from . import schemas
 from .endpoint import endpoint
 
+generation = lazy.module("chalicelib.services.generation")
+service = lazy.module("chalicelib.services.records")
 bp = Blueprint(__name__)
 
 _GENERATE = {
@@ -32,19 +33,19 @@ FILTER_QUERY = {
 
 
 @endpoint(bp, "/records/generate/preview", "POST", summary="Count total / issuable / not issuable candidates",
-          tag="records", roles=roles_of(generation.preview), body=_GENERATE_BODY)
+          tag="records", roles=lambda: roles_of(generation.preview), body=_GENERATE_BODY)
 def generate_preview(principal, body):
     return generation.preview(principal, body)
 
 
 @endpoint(bp, "/records/generate/lists", "POST", summary="The issuable or not-issuable list as an xlsx link",
-          tag="records", roles=roles_of(generation.lists), body=_LISTS_BODY)
+          tag="records", roles=lambda: roles_of(generation.lists), body=_LISTS_BODY)
 def generate_lists(principal, body):
     return generation.lists(principal, body, body["kind"])
 
 
 @endpoint(bp, "/records/generate", "POST", summary="Create pending records for the issuable candidates",
-          tag="records", roles=roles_of(generation.generate), body=_GENERATE_BODY)
+          tag="records", roles=lambda: roles_of(generation.generate), body=_GENERATE_BODY)
 def generate(principal, body):
     return generation.generate(principal, body)
 
@@ -64,6 +65,6 @@ def get_record(record_id, principal):
 
 
 @endpoint(bp, "/records/{record_id}", "DELETE", summary="Delete a pending record nobody has signed",
-          tag="records", roles=roles_of(service.delete))
+          tag="records", roles=lambda: roles_of(service.delete))
 def delete_record(record_id, principal):
     return service.delete(principal, record_id)

@@ -1,13 +1,14 @@
 """E-seal applications and decisions, revocation, verification by upload, and the platform CA."""
 from chalice import Blueprint, Response
 
-from .. import pki
+from .. import lazy
 from ..domain.access import roles_of
-from ..services import certificates
-from ..services import seal_applications as service
 from . import schemas
 from .endpoint import client_ip, endpoint
 
+certificates = lazy.module("chalicelib.services.certificates")
+service = lazy.module("chalicelib.services.seal_applications")
+pki = lazy.module("chalicelib.pki")
 bp = Blueprint(__name__)
 
 _APPLY = schemas.obj({"legal_representative": {"type": "string", "minLength": 1, "maxLength": 50},
@@ -20,39 +21,39 @@ _DECIDE = schemas.obj({"decision": {"enum": ["approve", "reject"]}, "reason": {"
 
 
 @endpoint(bp, "/orgs/{org_id}/seal-application", "POST", summary="Apply for the TEO's e-seal (申请电子公章)",
-          tag="e-seal", roles=roles_of(service.apply), body=_APPLY, status=201)
+          tag="e-seal", roles=lambda: roles_of(service.apply), body=_APPLY, status=201)
 def apply_for_seal(org_id, principal, body):
     return service.apply(principal, org_id, body)
 
 
 @endpoint(bp, "/orgs/{org_id}/seal-application", summary="The TEO's latest application and its seal's status",
-          tag="e-seal", roles=roles_of(service.current))
+          tag="e-seal", roles=lambda: roles_of(service.current))
 def seal_application(org_id, principal):
     return service.current(principal, org_id)
 
 
 @endpoint(bp, "/admin/seal-applications", summary="E-seal applications, newest first", tag="admin",
-          roles=roles_of(service.pending))
+          roles=lambda: roles_of(service.pending))
 def seal_applications(principal):
     return {"items": service.pending(principal)}
 
 
 @endpoint(bp, "/admin/seal-applications/{app_id}/decision", "POST", summary="Approve or reject an application",
-          tag="admin", roles=roles_of(service.decide), body=_DECIDE, max_body=2 * 1024 * 1024)
+          tag="admin", roles=lambda: roles_of(service.decide), body=_DECIDE, max_body=2 * 1024 * 1024)
 def decide_seal_application(app_id, principal, body):
     return service.decide(principal, app_id, body["decision"], body.get("reason"),
                                     body.get("seal_image_base64"))
 
 
 @endpoint(bp, "/admin/orgs/{org_id}/seal/revoke", "POST", summary="Withdraw a TEO's e-seal", tag="admin",
-          roles=roles_of(service.revoke_seal),
+          roles=lambda: roles_of(service.revoke_seal),
           body=schemas.obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}}, ["reason"]))
 def revoke_seal(org_id, principal, body):
     return service.revoke_seal(principal, org_id, body["reason"])
 
 
 @endpoint(bp, "/records/{record_id}/revoke", "POST", summary="Revoke an issued certificate", tag="issuance",
-          roles=roles_of(certificates.revoke),
+          roles=lambda: roles_of(certificates.revoke),
           body=schemas.obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}}, ["reason"]))
 def revoke(record_id, principal, body):
     return certificates.revoke(principal, record_id, body["reason"])

@@ -1,10 +1,11 @@
 """Signature stamps: upload with checks (上传电子签章) and a preview on a sample certificate."""
 from chalice import Blueprint
 
-from ..services import signature_stamps
+from .. import lazy
 from . import schemas
 from .endpoint import endpoint
 
+signature_stamps = lazy.module("chalicelib.services.signature_stamps")
 bp = Blueprint(__name__)
 
 _IMAGE = {"type": "string", "minLength": 1, "maxLength": 1_500_000}

@@ -7,7 +7,9 @@ of two neighbours is caught before any lookup. Example: ``SC20260000000123`` + c
 import re
 import secrets
 
-from stdnum.iso7064 import mod_37_36
+from .. import lazy
+
+mod_37_36 = lazy.module("stdnum.iso7064.mod_37_36")    # python-stdnum: the first number made or checked loads it
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SHAPE = re.compile(r"^SC[0-9]{14}[0-9A-Z]$")

@@ -3,7 +3,9 @@ The check digit is python-stdnum's; the reasons say which part is wrong, as stdn
 import datetime as _dt
 import re
 
-from stdnum.cn import ric
+from .. import lazy
+
+ric = lazy.module("stdnum.cn.ric")      # python-stdnum costs a cold start: the first check loads it
 
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 

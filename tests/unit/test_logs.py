@@ -72,8 +72,9 @@ def test_the_app_keeps_its_info_lines_whatever_stdout_was_when_it_was_imported()
     import subprocess
     import sys
     from pathlib import Path
-    probe = ("import io, logging, sys; import chalicelib.logs; sys.stdout = io.StringIO(); import app; "
-             "sys.stdout = sys.__stdout__; print(logging.getLogger('skillcert').getEffectiveLevel())")
+    # The Logger is built on first use (chalicelib/logs.py): built here, its handler is on the real stdout.
+    probe = ("import io, logging, sys; from chalicelib.logs import log; log.info('built'); sys.stdout = io.StringIO(); "
+             "import app; sys.stdout = sys.__stdout__; print(logging.getLogger('skillcert').getEffectiveLevel())")
     env = {**os.environ, "SKILLCERT_TOKEN_SECRET": "logs-probe-" + "x" * 40}
     out = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[2], env=env,
                          capture_output=True, text=True, check=True).stdout
