@@ -7,7 +7,7 @@ import boto3
 
 from . import config
 
-# What one transaction can record: 6 items per certificate made and 2 counters (store.records.finish).
+# What one transaction can record: 6 items per certificate made and 2 counters (store/records.py, finish).
 JOBS_PER_MESSAGE = 16
 
 

@@ -1,5 +1,5 @@
 """PAdES signatures on electronic certificates (pyHanko, baseline B-B, SHA-256) made by the issuing TEO's
-KMS key. Checking an uploaded PDF's signature is ``sealcheck``'s.
+KMS key. Checking an uploaded PDF's signature is ``pades_check``'s.
 
 The private key never leaves KMS: pyHanko prepares the signed attributes and ``kms:Sign`` signs them.
 The signature space is reserved instead of sized with a dry run, so sealing costs one KMS call.
