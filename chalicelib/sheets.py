@@ -51,7 +51,6 @@ def _rows(book, titles: list[str], required: list[str]) -> list[tuple[int, dict[
         if not header:
             raise InvalidInput("表格为空：第一行应为列标题", code="empty_sheet")
         names = [str(h).strip() if h is not None else "" for h in header]
-        missing = [t for t in titles if t not in names]
         positions = {t: names.index(t) for t in titles if t in names}
         if not positions:
             raise InvalidInput("表格第一行应为列标题：" + "、".join(titles), code="missing_columns")
@@ -65,8 +64,8 @@ def _rows(book, titles: list[str], required: list[str]) -> list[tuple[int, dict[
                 raise TooLarge(f"表格行数超过上限{MAX_ROWS}行，请拆分后分批导入", code="too_many_rows")
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
+            # A column the file lacks is left out, not read as empty: an import updates the columns it has.
             row = {t: _unescape(values[i]) if i < len(values) else None for t, i in positions.items()}
-            row.update({t: None for t in missing})
             result.append((number, row))
         return result
     finally:

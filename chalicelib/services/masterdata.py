@@ -237,17 +237,25 @@ def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_not
     report = _validate(kind, rows)
     imported = 0
     if report["rows"] and (mode == "valid_rows" or not report["errors"]):
-        imported = ports.master.put_many(kind, _merged(kind, report["rows"]))
+        carried = {f.key for f in md.KINDS[kind] if any(f.key in raw or f.title in raw for _, raw in rows)}
+        imported = ports.master.put_many(kind, _merged(kind, report["rows"], carried))
     return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
             "total": len(rows)}
 
 
-def _merged(kind: str, rows: list[dict]) -> list[dict]:
-    """An import updates the columns it has: what else an existing row holds (its stamp, its seal) stays."""
+def _merged(kind: str, rows: list[dict], carried: set[str] | None = None) -> list[dict]:
+    """An import updates the columns it has (``carried``: the fields its rows name; None: all): what else
+    an existing row holds (its stamp, its seal, a column the file left out) stays."""
     keys = md.NATURAL_KEYS[kind]
     stored = ports.master.get_many(kind, [{k: r[k] for k in keys} for r in rows])
     existing = {tuple(r[k] for k in keys): r for r in stored}
-    return [{**existing.get(tuple(r[k] for k in keys), {}), **r} for r in rows]
+    merged = []
+    for row in rows:
+        before = existing.get(tuple(row[k] for k in keys))
+        if before is not None and carried is not None:
+            row = {k: v for k, v in row.items() if k in carried or k in keys}
+        merged.append({**(before or {}), **row})
+    return merged
 
 
 def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:

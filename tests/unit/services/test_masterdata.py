@@ -299,9 +299,6 @@ def test_an_import_keeps_what_the_file_does_not_name(world):
     assert ports.master.get("orgs", id="zwl") == {**before, "contact_email": "new@zwl.example.cn"}
 
 
-@pytest.mark.xfail(strict=True, reason="an optional column missing from the file is read as empty for every row "
-                   "(sheets.read_rows), so the import blanks what existing rows hold there; _merged's docstring "
-                   "says an import updates the columns it has")
 def test_an_import_without_an_optional_column_keeps_what_rows_hold_there(world):
     cand = ports.master.candidates_of_college("bjtu")[0]
     data = xlsx(["考生编号", "学生类型", "所属院校代码"], [[cand["candidate_no"], "社会考生", "bjtu"]])
