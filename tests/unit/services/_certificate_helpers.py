@@ -58,8 +58,9 @@ def holder(fakes: FakeSet) -> Principal:
 @dataclass
 class Issued:
     """A copy of the demo in which three queued certificates were stamped: ``mine`` (the student's,
-    electronic), ``paper`` and ``reissued`` (electronic, issued again: ``v1_pdf`` and ``v1_credential``
-    are what its holder got the first time); ``waiting`` is still being made (GENERATING)."""
+    electronic), ``paper`` (林𠇔's, a name beyond the BMP) and ``reissued`` (electronic, issued again:
+    ``v1_pdf`` and ``v1_credential`` are what its holder got the first time); ``waiting`` is still being
+    made (GENERATING)."""
     fakes: FakeSet
     mine: str
     paper: str
@@ -82,7 +83,7 @@ def _issued() -> Issued:
         student = holder(fakes).candidate_no
         jobs = queued(fakes)
         mine = next(j for j in jobs if j["record"]["candidate_no"] == student)
-        paper = next(j for j in jobs if j["record"]["method"] == "paper")
+        paper = next(j for j in jobs if j["record"]["method"] == "paper" and j["record"]["candidate_name"] == "林𠇔")
         other = next(j for j in jobs if j["record"]["method"] == "electronic" and j is not mine)
         waiting = next(j for j in jobs if j not in (mine, paper, other))
         certificate_making.stamp([{"id": j["id"], "version": j["version"]} for j in (mine, paper, other)], 1)
