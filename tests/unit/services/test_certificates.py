@@ -218,6 +218,10 @@ def test_a_file_changed_after_sealing_is_altered(issued):
     assert out["result"] == "altered" and out["certificate"] is None
     assert out["signature"]["signed"] and not out["signature"]["intact"]
     assert out["result_label"] == "文件已被改动：与平台存档的证书不一致"
+    # Sealed whole by the TEO's live seal, yet not a file the platform issued: changed before sealing.
+    serial = ports.master.get("orgs", id=demo.TEO)["seal_serial"]
+    unissued = certificates.verify_pdf(b64(ports.pdf_seal.sign(blank_pdf(), serial)), CLIENT)
+    assert unissued["result"] == "altered" and unissued["signature"]["trusted"] and unissued["signature"]["intact"]
 
 
 def test_a_file_not_from_this_platform_is_unknown_saying_why(issued):
