@@ -228,7 +228,8 @@ def test_refusing_a_mixed_session_skips_the_records_refused_already(world):
     pending = _tab(TEO, "TEO_PENDING", plan_id="p0907")[0]
     done = sign(TEO, TEO_SIGNER, [pending, rejected], decision="refuse", reason="成绩待复核")
     assert done["applied"] == [pending]
-    assert done["skipped"] == [{"id": rejected, "reason": "当前状态为「培训评价组织拒绝签发」，不能执行此操作（可能已被他人处理）"}]
+    assert done["skipped"] == [
+        {"id": rejected, "reason": "当前状态为「培训评价组织拒绝签发」，不能执行此操作（可能已被他人处理）"}]
     assert statuses([pending, rejected]) == {pending: "TEO_REJECTED", rejected: "TEO_REJECTED"}
 
 
