@@ -46,16 +46,12 @@ def _png(img: Image.Image) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def _tab(staff, status, **narrow) -> list[str]:
-    return ids(staff, status, **narrow)
-
-
 # ---- opening and viewing ---------------------------------------------------------------------------------
 
 
 def test_a_session_holds_the_movable_records_asked_for_and_says_why_the_others_are_left_out(world):
-    pending = _tab(TEO, "TEO_PENDING", plan_id="p0908")[:3]
-    site_pending = _tab(TEO, "SITE_PENDING")[0]
+    pending = ids(TEO, "TEO_PENDING", plan_id="p0908")[:3]
+    site_pending = ids(TEO, "SITE_PENDING")[0]
     opened = signing.open_session(TEO, "sign", [*pending, UNKNOWN, site_pending], None)
     assert (opened["status"], opened["action"], opened["count"]) == ("open", "sign", 3)
     assert opened["skipped"] == [{"id": UNKNOWN, "reason": "发证记录不存在"},
@@ -81,7 +77,7 @@ def test_a_session_over_a_filter_takes_what_that_side_can_sign_under_it(world):
 
 
 def test_the_signer_lists_every_record_of_the_session_a_page_at_a_time(world):
-    pending = _tab(TEO, "TEO_PENDING", plan_id="p0908")
+    pending = ids(TEO, "TEO_PENDING", plan_id="p0908")
     opened = signing.open_session(TEO, "sign", pending, None)
     pages = [signing.session_records(TEO_SIGNER, opened["id"], page, 4) for page in (1, 2, 3)]
     assert [len(p["items"]) for p in pages] == [4, 4, 1] and {p["total"] for p in pages} == {9}
@@ -95,7 +91,7 @@ def test_the_signer_lists_every_record_of_the_session_a_page_at_a_time(world):
 
 @pytest.mark.parametrize("who", [TEO2, TEO2_SIGNER, BJTU, BJTU_SIGNER, NCUT_SIGNER])
 def test_another_organisations_or_the_other_sides_session_looks_missing(world, who):
-    opened = signing.open_session(TEO, "sign", _tab(TEO, "TEO_PENDING")[:1], None)
+    opened = signing.open_session(TEO, "sign", ids(TEO, "TEO_PENDING")[:1], None)
     for look in (lambda: signing.view(who, opened["id"]),
                  lambda: signing.session_records(who, opened["id"], 1, 10)):
         with refused(NotFound, "session_not_found"):
@@ -115,17 +111,17 @@ def test_an_unknown_session_is_not_found(world, session_id):
 @pytest.mark.parametrize("who", [TEO_SIGNER, ADMIN])
 def test_only_staff_open_sessions(world, who):
     with refused(Forbidden, "role_forbidden"):
-        signing.open_session(who, "sign", _tab(TEO, "TEO_PENDING")[:1], None)
+        signing.open_session(who, "sign", ids(TEO, "TEO_PENDING")[:1], None)
 
 
 def test_only_the_responsible_person_completes_a_session(world):
-    opened = signing.open_session(TEO, "sign", _tab(TEO, "TEO_PENDING")[:1], None)
+    opened = signing.open_session(TEO, "sign", ids(TEO, "TEO_PENDING")[:1], None)
     with refused(Forbidden, "role_forbidden"):
         signing.complete(TEO, opened["id"], "confirm", demo.signature_b64(), None, IP)
 
 
 def test_another_tenants_records_are_nothing_to_sign(world):
-    theirs = _tab(TEO, "TEO_PENDING")[:2]
+    theirs = ids(TEO, "TEO_PENDING")[:2]
     with refused(Conflict, "nothing_to_do") as err:
         signing.open_session(TEO2, "sign", theirs, None)
     assert err.value.details["skipped"] == [{"id": i, "reason": "发证记录不存在"} for i in theirs]
@@ -133,9 +129,9 @@ def test_another_tenants_records_are_nothing_to_sign(world):
 
 def test_a_reject_session_needs_the_staffs_reason_up_front(world):
     with refused(InvalidInput, "reason_required"):
-        signing.open_session(TEO, "reject", _tab(TEO, "TEO_PENDING")[:1], None, "  ")
+        signing.open_session(TEO, "reject", ids(TEO, "TEO_PENDING")[:1], None, "  ")
     with refused(InvalidInput, "reason_too_long"):
-        signing.open_session(TEO, "reject", _tab(TEO, "TEO_PENDING")[:1], None, "长" * 501)
+        signing.open_session(TEO, "reject", ids(TEO, "TEO_PENDING")[:1], None, "长" * 501)
 
 
 # ---- confirming and refusing ---------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def test_a_reject_session_needs_the_staffs_reason_up_front(world):
 @pytest.mark.parametrize("side", SIDES)
 def test_confirming_signs_each_record_and_keeps_the_signature_as_evidence(world, side):
     staff, signer, tab, signed, _ = SIDES[side]
-    chosen = _tab(staff, **tab)[:3]
+    chosen = ids(staff, **tab)[:3]
     before = records.counts(staff, RecordFilter(plan_id=tab["plan_id"]))
     done = sign(staff, signer, chosen)
     assert (done["status"], done["decision"], done["skipped"]) == ("completed", "confirm", [])
@@ -170,7 +166,7 @@ def test_confirming_signs_each_record_and_keeps_the_signature_as_evidence(world,
 @pytest.mark.parametrize("side", SIDES)
 def test_refusing_a_sign_session_rejects_the_records_with_the_signers_own_words(world, side):
     staff, signer, tab, _, rejected = SIDES[side]
-    chosen = _tab(staff, **tab)[:2]
+    chosen = ids(staff, **tab)[:2]
     opened = signing.open_session(staff, "sign", chosen, None)
     with refused(InvalidInput, "reason_required"):
         signing.complete(signer, opened["id"], "refuse", demo.signature_b64(), None, IP)
@@ -184,7 +180,7 @@ def test_refusing_a_sign_session_rejects_the_records_with_the_signers_own_words(
 
 @pytest.mark.parametrize("signer_reason, kept", [(None, "仍需核实"), ("照片不符", "照片不符")])
 def test_confirming_a_reject_session_rejects_with_the_staffs_or_the_signers_reason(world, signer_reason, kept):
-    chosen = _tab(BJTU, "SITE_PENDING")[:2]
+    chosen = ids(BJTU, "SITE_PENDING")[:2]
     opened = signing.open_session(BJTU, "reject", chosen, None, "仍需核实")
     assert signing.view(BJTU_SIGNER, opened["id"])["reason"] == "仍需核实"
     done = signing.complete(BJTU_SIGNER, opened["id"], "confirm", demo.signature_b64(), signer_reason, IP)
@@ -193,7 +189,7 @@ def test_confirming_a_reject_session_rejects_with_the_staffs_or_the_signers_reas
 
 
 def test_refusing_a_reject_session_changes_nothing(world):
-    chosen = _tab(BJTU, "SITE_PENDING")[:2]
+    chosen = ids(BJTU, "SITE_PENDING")[:2]
     trail = {i: ports.records.events(i) for i in chosen}
     done = sign(BJTU, BJTU_SIGNER, chosen, action="reject", decision="refuse", staff_reason="仍需核实")
     assert (done["status"], done["applied"], done["skipped"]) == ("refused", [], [])
@@ -203,7 +199,7 @@ def test_refusing_a_reject_session_changes_nothing(world):
 
 
 def test_the_teo_re_signing_what_it_refused_can_only_confirm(world):
-    (rejected,) = _tab(TEO, "TEO_REJECTED")
+    (rejected,) = ids(TEO, "TEO_REJECTED")
     opened = signing.open_session(TEO, "sign", [rejected], None)
     shown = signing.view(TEO_SIGNER, opened["id"])
     assert shown["resign"] and shown["again"]
@@ -216,7 +212,7 @@ def test_the_teo_re_signing_what_it_refused_can_only_confirm(world):
 
 
 def test_a_site_refusing_its_refused_records_again_keeps_the_new_reason(world):
-    refused_ids = _tab(BJTU, "SITE_REJECTED")
+    refused_ids = ids(BJTU, "SITE_REJECTED")
     done = sign(BJTU, BJTU_SIGNER, refused_ids, decision="refuse", reason="仍需核实照片")
     assert sorted(done["applied"]) == sorted(refused_ids)
     assert {(r["status"], r["reason"]) for r in ports.records.get_many(refused_ids)} == \
@@ -224,8 +220,8 @@ def test_a_site_refusing_its_refused_records_again_keeps_the_new_reason(world):
 
 
 def test_refusing_a_mixed_session_skips_the_records_refused_already(world):
-    (rejected,) = _tab(TEO, "TEO_REJECTED")
-    pending = _tab(TEO, "TEO_PENDING", plan_id="p0907")[0]
+    (rejected,) = ids(TEO, "TEO_REJECTED")
+    pending = ids(TEO, "TEO_PENDING", plan_id="p0907")[0]
     done = sign(TEO, TEO_SIGNER, [pending, rejected], decision="refuse", reason="成绩待复核")
     assert done["applied"] == [pending]
     assert done["skipped"] == [
@@ -237,7 +233,7 @@ def test_refusing_a_mixed_session_skips_the_records_refused_already(world):
 
 
 def test_a_record_changed_or_deleted_after_the_session_opened_is_not_signed_blindly(world):
-    a, b, c = _tab(TEO, "TEO_PENDING", plan_id="p0908")[:3]
+    a, b, c = ids(TEO, "TEO_PENDING", plan_id="p0908")[:3]
     stale = signing.open_session(TEO, "sign", [a, b, c], None)
     records.delete(TEO, a)
     sign(TEO, TEO_SIGNER, [b], decision="refuse", reason="另一会话先拒绝")
@@ -250,7 +246,7 @@ def test_a_record_changed_or_deleted_after_the_session_opened_is_not_signed_blin
 
 
 def test_a_session_never_signs_a_record_deleted_and_generated_again(world):
-    pending = _tab(TEO, "TEO_PENDING", plan_id="p0908")
+    pending = ids(TEO, "TEO_PENDING", plan_id="p0908")
     stale = signing.open_session(TEO, "sign", pending[:1], None)
     records.delete(TEO, pending[0])
     again = generation.generate(TEO, {"exam_year": 2021, "plan_id": "p0908", "certificate_id": "jkgl"})
@@ -261,7 +257,7 @@ def test_a_session_never_signs_a_record_deleted_and_generated_again(world):
 
 
 def test_two_sessions_over_the_same_records_move_each_once(world):
-    chosen = _tab(TEO, "TEO_PENDING", plan_id="p0907")[:4]
+    chosen = ids(TEO, "TEO_PENDING", plan_id="p0907")[:4]
     first, second = (signing.open_session(TEO, "sign", chosen, None) for _ in range(2))
     done = signing.complete(TEO_SIGNER, first["id"], "refuse", demo.signature_b64(), "先到", IP)
     late = signing.complete(TEO_SIGNER, second["id"], "confirm", demo.signature_b64(), None, IP)
@@ -271,7 +267,7 @@ def test_two_sessions_over_the_same_records_move_each_once(world):
 
 
 def test_records_the_table_was_too_busy_to_take_are_reported_to_sign_again(world):
-    chosen = _tab(TEO, "TEO_PENDING", plan_id="p0908")[:2]
+    chosen = ids(TEO, "TEO_PENDING", plan_id="p0908")[:2]
     world.fakes.records.busy.add(chosen[0])
     done = sign(TEO, TEO_SIGNER, chosen)
     assert done["status"] == "completed" and done["applied"] == []
@@ -286,7 +282,7 @@ def test_records_the_table_was_too_busy_to_take_are_reported_to_sign_again(world
 @pytest.mark.parametrize("wait, outcome", [(signing.SESSION_SECONDS - 1, "completed"),
                                            (signing.SESSION_SECONDS, "expired")])
 def test_a_session_is_good_for_ten_minutes(world, wait, outcome):
-    chosen = _tab(TEO, "TEO_PENDING")[:1]
+    chosen = ids(TEO, "TEO_PENDING")[:1]
     opened = signing.open_session(TEO, "sign", chosen, None)
     world.fakes.clock.advance(wait)
     assert signing.view(TEO_SIGNER, opened["id"])["status"] == ("open" if outcome == "completed" else "expired")
@@ -299,7 +295,7 @@ def test_a_session_is_good_for_ten_minutes(world, wait, outcome):
 
 
 def test_a_session_completes_once(world):
-    opened = signing.open_session(TEO, "sign", _tab(TEO, "TEO_PENDING")[:1], None)
+    opened = signing.open_session(TEO, "sign", ids(TEO, "TEO_PENDING")[:1], None)
     signing.complete(TEO_SIGNER, opened["id"], "confirm", demo.signature_b64(), None, IP)
     world.fakes.clock.advance(signing.SESSION_SECONDS)            # used, whatever the time says
     with refused(Conflict, "session_used"):
@@ -329,7 +325,7 @@ BAD_SIGNATURES = [
 
 @pytest.mark.parametrize("make, kind, code", [b[1:] for b in BAD_SIGNATURES], ids=[b[0] for b in BAD_SIGNATURES])
 def test_what_is_not_a_drawn_signature_is_refused_and_the_session_stays_open(world, make, kind, code):
-    chosen = _tab(TEO, "TEO_PENDING")[:1]
+    chosen = ids(TEO, "TEO_PENDING")[:1]
     opened = signing.open_session(TEO, "sign", chosen, None)
     with refused(kind, code):
         signing.complete(TEO_SIGNER, opened["id"], "confirm", make(), None, IP)
@@ -339,7 +335,7 @@ def test_what_is_not_a_drawn_signature_is_refused_and_the_session_stays_open(wor
 
 
 def test_no_evidence_no_sign_off_the_session_is_given_back_until_the_signature_is_stored(world):
-    chosen = _tab(TEO, "TEO_PENDING")[:2]
+    chosen = ids(TEO, "TEO_PENDING")[:2]
     opened = signing.open_session(TEO, "sign", chosen, None)
     world.fakes.files.down = True
     with pytest.raises(ConnectionError):
