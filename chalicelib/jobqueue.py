@@ -7,9 +7,6 @@ import boto3
 
 from . import config
 
-# What one transaction can record: 6 items per certificate made and 2 counters (store/records.py, finish).
-JOBS_PER_MESSAGE = 16
-
 
 def queue_name() -> str:
     # app.py reads this at import: the deployed function's SQS event source is bound to the name.

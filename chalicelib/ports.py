@@ -55,6 +55,11 @@ class Issued:
     status_index: int | None = None     # the credential's revocation bit, given at the first issue
 
 
+# Stamping jobs one SQS message carries: what one transaction can record, 6 items per certificate made and
+# 2 counters (store/records.py, finish).
+JOBS_PER_MESSAGE = 16
+
+
 class FileMissing(LookupError):
     """No stored object under that key."""
 
@@ -186,8 +191,7 @@ class Files(Protocol):
 
 
 class JobQueue(Protocol):
-    """The stamping queue and the batch downloads' queue."""
-    JOBS_PER_MESSAGE: int
+    """The stamping queue (messages of up to ``JOBS_PER_MESSAGE`` jobs) and the batch downloads' queue."""
     def send(self, bodies: list[dict]) -> list[int]: ...
     def send_download(self, body: dict) -> bool: ...
 

@@ -8,7 +8,7 @@ import re
 from .. import config, pades_check, ports
 from ..domain import certno, idcard, uploads
 from ..domain.access import Principal, Role, requires
-from ..domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from ..domain.errors import Busy, Conflict, InvalidInput, NotFound, TooManyRequests
 from ..domain.workflow import Action, Status, check_allowed, check_reason, is_revoked, roles_for
 from . import audit, evidence, scope
 
@@ -206,8 +206,10 @@ def revoke(principal: Principal, rec_id: str, reason: str) -> dict:
     check_allowed(Action.REVOKE, rec)
     at = ports.clock.now_iso()
     fields = {"revoked": True, "revoked_reason": reason, "revoked_at": at}
-    applied, _, _ = ports.records.apply([ports.Change(rec, rec["status"], fields,
-                                              audit.event(principal, "revoke", reason=reason, at=at))])
+    applied, _, busy = ports.records.apply([ports.Change(rec, rec["status"], fields,
+                                                 audit.event(principal, "revoke", reason=reason, at=at))])
+    if busy:
+        raise Busy("系统繁忙，请稍后重试", code="busy")
     if not applied:
         raise Conflict("记录已被他人处理，请刷新后重试", code="record_changed")
     if rec.get("status_index") is not None:          # its credentials read as revoked from now on

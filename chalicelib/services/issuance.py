@@ -46,7 +46,7 @@ def issue(principal: Principal, record_ids: list[str] | None, filter_: dict | No
 
 
 # Three full messages per transaction: 2 items per record, 2 counters and the outbox item fit in 100.
-CHUNK_RECORDS = 3 * ports.queue.JOBS_PER_MESSAGE
+CHUNK_RECORDS = 3 * ports.JOBS_PER_MESSAGE
 UNSENT_AFTER = dt.timedelta(minutes=2)     # longer than any issue request takes to send its chunks
 
 
@@ -57,8 +57,8 @@ def _job(change: ports.Change) -> dict:
 
 
 def _send(jobs: list[dict]) -> bool:
-    messages = [{"kind": "stamp", "jobs": jobs[i:i + ports.queue.JOBS_PER_MESSAGE]}
-                for i in range(0, len(jobs), ports.queue.JOBS_PER_MESSAGE)]
+    messages = [{"kind": "stamp", "jobs": jobs[i:i + ports.JOBS_PER_MESSAGE]}
+                for i in range(0, len(jobs), ports.JOBS_PER_MESSAGE)]
     return not ports.queue.send(messages)
 
 

@@ -38,7 +38,7 @@ def parse_job(body: str) -> dict:
         raise Malformed("not an object")
     if job.get("kind") == "stamp":
         jobs = job.get("jobs")
-        if not (isinstance(jobs, list) and 0 < len(jobs) <= ports.queue.JOBS_PER_MESSAGE and all(
+        if not (isinstance(jobs, list) and 0 < len(jobs) <= ports.JOBS_PER_MESSAGE and all(
                 isinstance(j, dict) and _text(j.get("id")) and isinstance(j.get("version"), int)
                 and not isinstance(j.get("version"), bool) for j in jobs)):
             raise Malformed("stamp jobs are not a list of {id, version}")

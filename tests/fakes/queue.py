@@ -4,12 +4,8 @@ here too). ``refuse`` holds indexes of the next ``send`` to report as not accept
 refuses everything."""
 import json
 
-from chalicelib import jobqueue as adapter
-
 
 class FakeQueue:
-    JOBS_PER_MESSAGE = adapter.JOBS_PER_MESSAGE
-
     def __init__(self) -> None:
         self.sent: list[dict] = []
         self.downloads: list[dict] = []

@@ -6,7 +6,7 @@ import time
 
 import boto3
 
-from chalicelib import jobqueue
+from chalicelib import jobqueue, ports
 
 from ..integration.signoff import fresh_plan, ready, wait_for
 from .conftest import scale
@@ -17,7 +17,7 @@ POISON = [
     json.dumps({"kind": "stamp"}), json.dumps({"kind": "stamp", "jobs": "r1"}),
     json.dumps({"kind": "stamp", "jobs": []}), json.dumps({"kind": "stamp", "jobs": [{"id": 1, "version": 1}]}),
     json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": "1"}]}),
-    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * (jobqueue.JOBS_PER_MESSAGE + 1)}),
+    json.dumps({"kind": "stamp", "jobs": [{"id": "r1", "version": 1}] * (ports.JOBS_PER_MESSAGE + 1)}),
     json.dumps({"kind": "zip"}), json.dumps({"kind": "zip", "job": {"id": "x"}}), "[" * 5000 + "]" * 5000,
 ]
 

@@ -140,8 +140,6 @@ def test_a_certificate_issued_again_keeps_its_number_code_date_and_credential_bi
     assert int(credential["statusListIndex"]) == rec["status_index"]      # given at the first issue, kept
 
 
-@pytest.mark.xfail(strict=True, reason="certificate_making._numbers reads the wall clock, not ports.clock: "
-                                       "the award date cannot be set by the fake clock")
 def test_the_award_date_is_the_day_in_beijing_when_the_certificate_was_stamped(world):
     world.fakes.clock.set("2026-06-01T17:30:00+00:00")            # 01:30 on 2 June in Beijing
     (job,) = jobs_of(world.fakes, "paper", 1)
@@ -343,8 +341,6 @@ def test_the_sweep_ends_records_generating_for_too_long(world):
         {i: s for i, s in before.items() if i not in generating}
 
 
-@pytest.mark.xfail(strict=True, reason="certificate_making.sweep reads the wall clock, not ports.clock: "
-                                       "records the fake clock wrote minutes ago look months old")
 def test_the_sweep_leaves_records_generating_for_less_than_its_limit(world):
     world.fakes.clock.advance(5 * 60)
     assert certificate_making.sweep() == 0

@@ -238,8 +238,6 @@ def test_a_status_list_that_is_not_there_is_not_found(issued, list_id):
     refused(NotFound, "status_list_not_found", credentials.status_list, list_id)
 
 
-@pytest.mark.xfail(strict=True, reason="credentials.status_list reads the wall clock, not ports.clock: a day "
-                                       "passing on the fake clock does not renew the list's signature")
 def test_the_status_list_is_signed_again_once_a_day(issued):
     list_id, _ = ports.status_lists.locate(issued.record(issued.mine)["status_index"])
     first = credentials.status_list(list_id)

@@ -9,11 +9,10 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 
 from chalicelib import ports
 from chalicelib.services import downloads, jobs
-from tests.fakes.queue import FakeQueue
 
 from ._signoff_helpers import TEO, statuses
 
-PER_MESSAGE = FakeQueue.JOBS_PER_MESSAGE
+PER_MESSAGE = ports.JOBS_PER_MESSAGE
 JOB = {"id": "r1", "version": 1}
 POISON = [
     "not json", "", " ", "null", "[]", "42", '"stamp"', "{", "[" * 5000 + "]" * 5000,
