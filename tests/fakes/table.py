@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import itertools
 import threading
 from typing import Any, Callable, Iterable, Iterator
 
@@ -38,11 +37,21 @@ class Table:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict] = {}
         self.lock = threading.RLock()
-        self._serial = itertools.count(1)
+        self._serial = 0
+
+    def __deepcopy__(self, memo: dict) -> "Table":
+        """An independent table at once: items are replaced on write, never changed in place, so the copy
+        may share them (a test's copy of the demo world costs a dict copy, not a deep one)."""
+        twin = Table()
+        twin.items, twin._serial = dict(self.items), self._serial
+        memo[id(self)] = twin
+        return twin
 
     def token(self, width: int) -> str:
         """A fresh hex string where the adapter draws a random one: deterministic, and in creation order."""
-        return f"{next(self._serial):0{width}x}"
+        with self.lock:
+            self._serial += 1
+            return f"{self._serial:0{width}x}"
 
     # ---- writes --------------------------------------------------------------------------------------
 
