@@ -70,7 +70,8 @@ def _varied(n: int = 120) -> list[dict]:
         status, site, level = rng.choice(STATUSES), rng.choice(TAG_SITES), rng.choice(["初级", "中级", "高级"])
         no = f"{i:026d}"
         out.append({"id": ports.records.record_id(no, plan, cert, level), "status": status, "version": 1,
-                    "candidate_no": no, "candidate_name": NAMES[i // 2 % 5] + str(i), "id_number": "11010519491231002X",
+                    "candidate_no": no, "candidate_name": f"考生{NAMES[i // 2 % 5]}{i}",
+                    "id_number": "11010519491231002X",
                     "student_type": "社会考生", "college_id": site, "college_name": "院校", "site_id": site,
                     "site_name": "院校", "plan_id": plan, "plan_name": "计划", "exam_year": year,
                     "certificate_id": cert, "certificate_name": "证书", "level": level, "teo_id": TAG_TEOS[i % 5 == 0],
@@ -106,6 +107,18 @@ VARIED_FILTERS = [
                          ids=lambda v: repr(v).removeprefix("RecordFilter"))
 def test_a_page_is_the_slice_of_every_match_and_the_counts_their_tally(varied, flt, size):
     assert sum(_agree(principal, flt, size) for principal in varied) > 0 or flt.exam_year == 1999
+
+
+@pytest.mark.parametrize("flt", [f for f in VARIED_FILTERS if not f.finer],
+                         ids=lambda f: repr(f).removeprefix("RecordFilter"))
+def test_the_index_order_path_and_the_full_read_give_the_same_pages(varied, flt):
+    """Every varied name holds 考生: the same filter with it is finer, so it is answered by reading every
+    match instead of the tabs in index order, and must show exactly the same."""
+    every = replace(flt, candidate_name="考生")
+    assert every.finer
+    for principal in varied:
+        for page in (1, 2, 3):
+            assert records.list_records(principal, every, page, 10) == records.list_records(principal, flt, page, 10)
 
 
 def test_the_varied_records_fill_every_tab_and_each_filter_finds_some(varied):

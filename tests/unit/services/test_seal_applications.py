@@ -24,6 +24,7 @@ def _ready_of_teo2() -> list[str]:
 
 
 def test_a_teo_applies_and_sees_its_application_pending(world):
+    world.fakes.clock.advance(3600)          # the demo's application was made at the clock's start
     answer = seal_applications.apply(TEO2, demo.TEO2, GOOD)
     assert answer["status"] == "submitted" and answer["org_id"] == demo.TEO2
     assert (answer["legal_representative"], answer["contact_phone"]) == ("李华", "13911112222")
