@@ -29,7 +29,7 @@ def _split(answer: dict) -> tuple:
     ({**P0907, "levels": ["初级", "高级"]}, (15, 13, 2, 0, 0, 13), "共15人，可发证13人，2人未通过考核"),
     ({"exam_year": 2021, "plan_id": "p2109", "certificate_id": "xxhyy", "college_id": demo.NCUT},
      (24, 20, 3, 0, 1, 20), "共24人，可发证20人，1人信息不完善，3人未通过考核"),
-])
+], ids=["psl", "p0907", "p0907-one-level", "p0907-two-levels", "p2109-one-site"])
 def test_preview_counts_each_candidate_once_and_the_records_already_made(world, body, expected, summary):
     answer = generation.preview(TEO, body)
     total, issuable, failed, disabled, incomplete, existing = expected
