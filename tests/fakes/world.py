@@ -35,6 +35,7 @@ def _loaded() -> tuple[FakeSet, dict]:
     fakes = make()
     with ports.installed(fakes.ports):
         summary = demo.load()
+    fakes.clock.advance(60)      # what a test does comes after the demo, never at the same instant
     return fakes, summary
 
 

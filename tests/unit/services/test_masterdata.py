@@ -203,6 +203,7 @@ def test_the_admin_renames_and_another_tenant_cannot_edit(world):
 # ---- colleges enabled and disabled ------------------------------------------------------------------------
 
 def test_the_admin_disables_and_enables_a_college_and_both_are_audited(world):
+    world.fakes.clock.set("2026-06-01T08:00:00+00:00")
     row = masterdata.set_college_status(ADMIN, "ncut", "disabled")
     assert row["status"] == "disabled" and row["stamp_url"]
     assert ports.master.get("colleges", id="ncut")["status"] == "disabled"
