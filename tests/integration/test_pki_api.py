@@ -1,14 +1,13 @@
 """The PKI: every signing key lives in KMS (nothing private in the table or Secrets Manager), the CA signs
 through KMS, and revoking an e-seal reaches the CRL, verification by upload and the next approval."""
-import io
 import json
 
 import boto3
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from reportlab.pdfgen import canvas
 
 from chalicelib import config
+from tests.documents import blank_pdf
 
 from .signoff import fresh_plan, ready, wait_for
 from .test_eseal_api import b64, ca, issued, reapprove, validate
@@ -60,14 +59,6 @@ def test_no_private_key_exists_outside_kms(api):
     assert spec["KeySpec"] == "ECC_NIST_P256" and spec["KeyUsage"] == "SIGN_VERIFY"
 
 
-def _blank_pdf() -> bytes:
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    page.drawString(100, 700, "forged certificate")
-    page.save()
-    return out.getvalue()
-
-
 def test_a_revoked_seal_reaches_the_crl_and_verification_and_reapproval_makes_a_new_key(api):
     from chalicelib import pades_seal, pki
     from chalicelib.store import masterdata
@@ -92,7 +83,7 @@ def test_a_revoked_seal_reaches_the_crl_and_verification_and_reapproval_makes_a_
     # (moto, unlike KMS, still signs with a disabled key: it stands for a key that leaked) does not.
     assert validate(before, ca(api)).bottom_line
     assert api.post("/verify/pdf", json={"pdf_base64": b64(before)}).json()["result"] == "genuine"
-    forged = pades_seal.sign(_blank_pdf(), old)
+    forged = pades_seal.sign(blank_pdf(), old)
     out = api.post("/verify/pdf", json={"pdf_base64": b64(forged)}).json()
     assert out["result"] == "revoked_seal" and out["signature"]["trusted"] and "吊销" in out["result_label"]
 

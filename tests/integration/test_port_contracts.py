@@ -9,13 +9,14 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from chalicelib import pades_check, ports, wiring
 from chalicelib.domain.workflow import Status
 from chalicelib.ports import Change, FileMissing, Issued, TokenMalformed
 from chalicelib.store.models import RECORD_FILTER_FIELDS, Entity
 from tests import fakes
+from tests.documents import blank_pdf
 
 PROJECTED = (set(RECORD_FILTER_FIELDS) - {"type"}) | {"id", "order_key"}
 
@@ -408,17 +409,9 @@ def test_keys_know_their_seals_only(side):
     assert ca.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == side.keys.CA_NAME
 
 
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_a_sealed_pdf_is_trusted_and_carries_its_attachment(side):
     serial = side.seal_serial()
-    sealed = side.pdf_seal.sign(_pdf(), serial, attachment=("evidence.json", "证据", b'{"a": 1}'))
+    sealed = side.pdf_seal.sign(blank_pdf(), serial, attachment=("evidence.json", "证据", b'{"a": 1}'))
     found = pades_check.inspect(sealed, side.keys.ca_pem())
     assert (found["signed"], found["intact"], found["trusted"], found["covers_whole_file"], found["serial"]) == \
         (True, True, True, True, serial)
@@ -475,7 +468,7 @@ def _story(side: Side) -> dict:
             "session": side.sessions.get(session["id"]), "user": side.master.get("users", username=name),
             "updated user": side.master.update_user(name, {"display_name": "某"}, withdraw_tokens=True),
             "ca": side.keys.ca(), "seal": side.keys.seal(side.seal_serial()),
-            "sealed": pades_check.inspect(side.pdf_seal.sign(_pdf(), side.seal_serial()), side.keys.ca_pem())}
+            "sealed": pades_check.inspect(side.pdf_seal.sign(blank_pdf(), side.seal_serial()), side.keys.ca_pem())}
 
 
 def test_the_fakes_return_what_the_adapters_return(both):

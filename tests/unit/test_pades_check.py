@@ -1,18 +1,9 @@
 """Checking an uploaded certificate's seal (chalicelib/pades_check.py) on files sealed by pyHanko the way
 the platform seals them (the fake keys' PAdES seal is pyHanko's, with the platform's signature settings)."""
-import io
 
-from reportlab.pdfgen import canvas
 
 from chalicelib import pades_check
-
-
-def _pdf() -> bytes:
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    page.drawString(72, 720, "certificate")
-    page.save()
-    return out.getvalue()
+from tests.documents import blank_pdf
 
 
 def test_the_signing_time_pyhanko_writes_is_read_back(fakes):
@@ -20,7 +11,7 @@ def test_the_signing_time_pyhanko_writes_is_read_back(fakes):
     every file sealed by a withdrawn e-seal looks sealed after the withdrawal."""
     serial = fakes.keys.issue_seal("t1", "中物联物流")["serial"]
     fakes.clock.set("2026-06-01T08:00:00+00:00")
-    found = pades_check.inspect(fakes.pdf_seal.sign(_pdf(), serial), fakes.keys.ca_pem())
+    found = pades_check.inspect(fakes.pdf_seal.sign(blank_pdf(), serial), fakes.keys.ca_pem())
     assert found["trusted"] and found["intact"] and found["signed_at"] is not None
 
 

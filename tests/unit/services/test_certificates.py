@@ -3,10 +3,8 @@ verification by number + ID number, by the QR code's link (naming the PDF versio
 (genuine, superseded, revoked, altered, revoked_seal, unknown), the throttle every public lookup counts
 against, and revocation."""
 import base64
-import io
 
 import pytest
-from reportlab.pdfgen import canvas
 
 from chalicelib import pades_check, ports
 from chalicelib.domain import certno
@@ -15,6 +13,7 @@ from chalicelib.domain.errors import Busy, Conflict, Forbidden, InvalidInput, No
 from chalicelib.services import certificates, issuance
 from devstack import demo
 from tests import fakes as fake_ports
+from tests.documents import blank_pdf
 
 from ._certificate_helpers import (  # noqa: F401  (fixtures)
     NCUT_STAFF,
@@ -172,14 +171,6 @@ def test_every_public_lookup_counts_against_the_clients_budget_for_the_minute(is
 
 
 # ---- verification by upload ---------------------------------------------------------------------------------
-
-def blank_pdf() -> bytes:
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    page.drawString(100, 700, "forged certificate")
-    page.save()
-    return out.getvalue()
-
 
 def flipped(pdf: bytes) -> bytes:
     """One byte changed inside the signed range."""
