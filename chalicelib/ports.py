@@ -3,9 +3,9 @@ place that says which implementation serves each.
 
 A service calls ``ports.records.get(rec_id)``; the attribute resolves at call time to the installed
 implementation. The API and the workers run on the AWS adapters (``chalicelib.wiring``, imported on first
-use, so a cold start loads only what its requests touch); the unit tests install the in-memory fakes of
-``tests/fakes`` with ``install()``. ``tests/unit/test_ports.py`` holds every adapter and every fake to the
-signatures declared here, so neither can drift from the other.
+use, so a cold start loads only what its requests touch); the unit tests serve the in-memory fakes of
+``tests/fakes`` to their own thread with ``installed()``. ``tests/unit/test_ports.py`` holds every adapter
+and every fake to the signatures declared here, so neither can drift from the other.
 
 The value types the ports exchange (``Change``, ``Chunk``, ``Issued``) and their errors live here too:
 services build them, adapters and fakes consume them, and neither needs the other to do so.
@@ -15,9 +15,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol, TypeVar
 
 # ---- value types -------------------------------------------------------------------------------------
 
@@ -234,8 +235,11 @@ PORTS: dict[str, type] = {
     "tokens": Tokens, "pdf_seal": PdfSeal, "clock": Clock,
 }
 
-_installed: dict[str, Any] = {}
+_installed: dict[str, Any] = {}      # the process's: the AWS adapters unless ``install`` said otherwise
+_local = threading.local()           # a thread's own, while ``installed`` holds (a unit test's fakes)
 _lock = threading.Lock()
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Names the attribute lookup below serves; typed for readers and checkers.
 records: Records
@@ -256,36 +260,63 @@ pdf_seal: PdfSeal
 clock: Clock
 
 
-def install(implementations: dict[str, Any]) -> None:
-    """Serve every port from ``implementations`` (a complete set: a port left out is an error)."""
+def _complete(implementations: dict[str, Any]) -> dict[str, Any]:
     missing = set(PORTS) - set(implementations)
     if missing:
         raise ValueError(f"ports without an implementation: {sorted(missing)}")
-    _installed.clear()
-    _installed.update(implementations)
+    return dict(implementations)
+
+
+def install(implementations: dict[str, Any]) -> None:
+    """Serve every port from ``implementations`` (a complete set: a port left out is an error), in every
+    thread of the process that has no ports of its own (``installed``)."""
+    complete = _complete(implementations)
+    with _lock:
+        _installed.clear()
+        _installed.update(complete)
 
 
 @contextlib.contextmanager
 def installed(implementations: dict[str, Any]) -> Iterator[None]:
-    """``install`` for the duration of a block, then whatever served before."""
-    before = dict(_installed)
-    install(implementations)
+    """Serve every port from ``implementations`` in this thread for the duration of a block (and in the
+    threads it starts through ``thread_map``). Other threads keep theirs: a unit test's fakes never reach
+    a local stack serving requests in the same process."""
+    before = getattr(_local, "ports", None)
+    _local.ports = _complete(implementations)
     try:
         yield
     finally:
-        _installed.clear()
-        _installed.update(before)
+        _local.ports = before
 
 
-def _aws() -> dict[str, Any]:
-    with _lock:
-        if not _installed:
-            install(importlib.import_module("chalicelib.wiring").aws())
-        return _installed
+def thread_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """``map`` over a pool of ``workers`` threads that see the caller's ports; results in order, lazily
+    (the pool lives until the last is taken)."""
+    mine = getattr(_local, "ports", None)
+
+    def run(item: T) -> R:
+        _local.ports = mine
+        try:
+            return fn(item)
+        finally:
+            _local.ports = None
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(run, items)
+
+
+def _current() -> dict[str, Any]:
+    own = getattr(_local, "ports", None)
+    if own is not None:
+        return own
+    if not _installed:
+        with _lock:
+            if not _installed:
+                _installed.update(_complete(importlib.import_module("chalicelib.wiring").aws()))
+    return _installed
 
 
 def __getattr__(name: str) -> Any:
     if name in PORTS:
-        return (_installed or _aws())[name]
+        return _current()[name]
     raise AttributeError(name)
-

@@ -10,7 +10,6 @@ import io
 import json
 import uuid
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 from .. import ports
@@ -119,9 +118,8 @@ def build(job_id: str) -> None:
     recs = sorted((r for r in ports.records.get_many(job["record_ids"]) if _wanted(r, job)),
                   key=lambda r: r["cert_no"])
     out = io.BytesIO()
-    with ThreadPoolExecutor(max_workers=16) as pool, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        pdfs = pool.map(lambda r: ports.files.read(r["pdf_key"]), recs)      # S3 reads overlap; order is kept
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        pdfs = ports.thread_map(lambda r: ports.files.read(r["pdf_key"]), recs, 16)   # S3 reads overlap, in order
         for n, (rec, pdf) in enumerate(zip(recs, pdfs, strict=True), start=1):
             archive.writestr(_file_name(rec), pdf)
             if n % PROGRESS_EVERY == 0:

@@ -4,8 +4,6 @@ Every photo is stored normalised (``photocheck``) at ``photos/<candidate_no>.jpg
 renderer reads; the candidate's ``has_photo`` is set once the object is there, so it follows the stored
 photo.
 """
-from concurrent.futures import ThreadPoolExecutor
-
 from .. import ports
 from ..domain import masterdata as md
 from ..domain import photocheck, photozip, uploads
@@ -39,8 +37,7 @@ def attach_many(jpegs: dict[str, bytes]) -> set[str]:
             return None
         log.error("photo not stored", extra={"candidate_no": item[0]})
         return item[0]
-    with ThreadPoolExecutor(8) as pool:
-        failed = {n for n in pool.map(put, jpegs.items()) if n}
+    failed = {n for n in ports.thread_map(put, jpegs.items(), 8) if n}
     ports.master.set_many("candidates", [{"candidate_no": n} for n in jpegs if n not in failed], has_photo=True)
     return failed
 

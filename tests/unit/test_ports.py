@@ -81,3 +81,16 @@ def test_fakes_are_fresh_and_separate():
     one.sequences.allocate("S", 5)
     assert other.sequences.allocate("S", 1) == range(1, 2)
     assert all(one[p] is not other[p] for p in ports.PORTS)
+
+
+def test_installed_fakes_serve_only_their_own_thread_and_its_pools(fakes):
+    """A local stack serving requests in the same process as a unit test keeps the AWS adapters."""
+    import threading
+
+    from chalicelib import wiring
+    seen: list = []
+    other = threading.Thread(target=lambda: seen.append(ports.clock))
+    other.start()
+    other.join()
+    assert ports.clock is fakes.clock and seen == [wiring.aws()["clock"]]
+    assert list(ports.thread_map(lambda _: ports.clock, range(4), 2)) == [fakes.clock] * 4
