@@ -40,7 +40,7 @@ def ready_batch(images: dict, n: int) -> list[dict]:
     from chalicelib import pki
     from chalicelib.services import imprint_files
     from chalicelib.store import masterdata
-    from chalicelib.store import records as store
+    from chalicelib.store import records as record_store
     masterdata.put("orgs", {"id": "bench-teo", "name": "基准机构"})
     masterdata.put("colleges", {"id": "s1", "name": "基准院校"})
     serial = pki.issue_seal("bench-teo", "基准机构")["serial"]
@@ -48,7 +48,7 @@ def ready_batch(images: dict, n: int) -> list[dict]:
     imprint_files.store_image("orgs", "bench-teo", "stamp", images["teo_stamp"])
     imprint_files.store_image("colleges", "s1", "stamp", images["site_stamp"])
     batch = [{**r, "status": "READY", "signed": True} for r in _records(n, "bench-teo", ["s1"])]
-    store.bulk_load(batch)
+    record_store.bulk_load(batch)
     return batch
 
 
@@ -119,7 +119,7 @@ def _end_to_end(images: dict) -> tuple[list[str], dict]:
     from chalicelib import jobqueue
     from chalicelib.domain.access import Principal, Role
     from chalicelib.services import issuance
-    from chalicelib.store import records as store
+    from chalicelib.store import records as record_store
     from devstack.poller import SqsPoller
 
     batch = ready_batch(images, 1000)
@@ -132,7 +132,7 @@ def _end_to_end(images: dict) -> tuple[list[str], dict]:
     issued = issuance.issue(staff, [r["id"] for r in batch], None, "electronic")
     queued = time.perf_counter() - started
     checks = 0       # the bench's own progress reads (one Query each), not issuance's: left out of the count
-    while sum(b.get("ISSUED", 0) for b in store.counters("teo", "bench-teo")) < len(issued["applied"]):
+    while sum(b.get("ISSUED", 0) for b in record_store.counters("teo", "bench-teo")) < len(issued["applied"]):
         checks += 1
         poller.poll_once(source, url)
     elapsed = time.perf_counter() - started

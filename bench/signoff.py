@@ -51,13 +51,13 @@ def run() -> tuple[list[str], dict]:
     from chalicelib.domain.access import Principal, Role
     from chalicelib.domain.filters import RecordFilter
     from chalicelib.services import records, signing
-    from chalicelib.store import records as store
+    from chalicelib.store import records as record_store
 
     lines, figures = [], {}
     # 10,000 records of one TEO over 4 sites, 1,000 of them already signed by the TEO.
     big = _records(10_000, "bench-teo", ["s1", "s2", "s3", "s4"])
     started = time.perf_counter()
-    store.bulk_load(big)
+    record_store.bulk_load(big)
     lines.append(f"setup: 10,000 records loaded in {time.perf_counter() - started:.1f} s")
     staff = Principal("bench", Role.TEO, org_id="bench-teo")
     signer = Principal("bench_signer", Role.TEO_SIGNER, org_id="bench-teo")

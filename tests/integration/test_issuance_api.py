@@ -87,7 +87,7 @@ def test_a_message_delivered_twice_makes_one_certificate(api):
 
 
 def test_issuing_without_the_seal_or_a_stamp_is_refused_up_front_naming_what_is_missing(api):
-    from chalicelib.store import records as store
+    from chalicelib.store import records as record_store
     plan = fresh_plan(api, per_site=1, sites=("bjtu", "ncut"))
     ids = ready(api, plan)
     org, college = masterdata.get("orgs", id="zwl"), masterdata.get("colleges", id="ncut")
@@ -104,7 +104,7 @@ def test_issuing_without_the_seal_or_a_stamp_is_refused_up_front_naming_what_is_
         err = assert_error(api.post("/records/issue", as_="teo", json={**body, "method": "paper"}), 409,
                            "issue_prerequisites_missing")
         assert err["details"]["missing"] == ["考核站点“北方工业大学”尚未上传考核站点负责人电子签章"]
-        assert {store.get(i)["status"] for i in ids} == {"READY"}        # nothing queued, nothing moved
+        assert {record_store.get(i)["status"] for i in ids} == {"READY"}        # nothing queued, nothing moved
         masterdata.put("colleges", college)
         assert api.post("/records/issue/check", as_="teo", json={**body, "method": "paper"}).json() == {"missing": []}
         assert issue(api, ids, "paper")["applied"]

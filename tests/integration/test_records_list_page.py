@@ -13,7 +13,7 @@ from chalicelib.domain.access import Principal, Role
 from chalicelib.domain.filters import RecordFilter
 from chalicelib.domain.workflow import Status
 from chalicelib.services import records
-from chalicelib.store import records as store
+from chalicelib.store import records as record_store
 
 STATUSES = [s.value for s in Status]
 
@@ -27,7 +27,7 @@ def _records(n: int, start: int, pick) -> list[dict]:
     for i in range(start, start + n):
         status, teo, site, plan, year, cert, level = pick(i)
         no = f"{i:026d}"
-        out.append({"id": store.record_id(no, plan, cert, level), "status": status, "version": 1,
+        out.append({"id": record_store.record_id(no, plan, cert, level), "status": status, "version": 1,
                     "candidate_no": no, "candidate_name": f"考生{i}", "id_number": "11010519491231002X",
                     "student_type": "社会考生", "college_id": site, "college_name": "院校", "site_id": site,
                     "site_name": "院校", "plan_id": plan, "plan_name": "计划", "exam_year": year,
@@ -64,7 +64,7 @@ def test_a_list_page_reads_about_a_page_of_items_however_many_records_there_are(
     staff = Principal("test", Role.TEO, org_id=teo)
     seen = []
     for start, n in ((0, 60), (60, 180)):
-        store.bulk_load(_records(n, start, pick))
+        record_store.bulk_load(_records(n, start, pick))
         reads = _Reads(monkeypatch)
         page = records.list_records(staff, RecordFilter(), 1, 20)
         monkeypatch.undo()
@@ -88,7 +88,7 @@ def varied():
         return (rng.choice(STATUSES), teos[i % 5 == 0], rng.choice(sites), plan, year, cert,
                 rng.choice(["初级", "中级", "高级"]))
 
-    store.bulk_load(_records(230, 0, pick))
+    record_store.bulk_load(_records(230, 0, pick))
     return (Principal("test", Role.TEO, org_id=teos[0]), Principal("test", Role.COLLEGE, org_id=sites[0]),
             {"sites": sites, "plans": plans})
 
@@ -97,7 +97,7 @@ def _full_read(principal: Principal, flt: RecordFilter, page: int, size: int) ->
     """The page as it was made before the page-sized read: every matching record read, then sliced."""
     rows = records.matching(principal, flt)
     ids = [r["id"] for r in rows[(page - 1) * size:page * size]]
-    full = {r["id"]: r for r in store.get_many(ids)}
+    full = {r["id"]: r for r in record_store.get_many(ids)}
     return {"items": [records.row_view(full[i], principal.role) for i in ids if i in full], "total": len(rows),
             "page": page, "page_size": size, "counts": records.counts(principal, flt)}
 
