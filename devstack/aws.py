@@ -23,7 +23,7 @@ from chalicelib import jobqueue as queue
 from chalicelib.services import stamping
 from chalicelib.store.models import Entity
 
-from . import dynamo_index
+from . import dynamo_index, dynamo_update
 
 
 def free_port() -> int:
@@ -193,6 +193,7 @@ class SerialDynamoDBMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         _TransactionBacksUpItsItems().install()
         dynamo_index.install()
+        dynamo_update.install()
         _kms_signs_digests()
         app = _OneDynamoDBCallAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
