@@ -2,9 +2,9 @@
 
 moto runs every update, alone or in a transaction, through its general machinery: it tokenises and parses
 the expression, deep-copies the tree, walks it with ten validating processors and executes it, then sizes
-the whole item again for every attribute it sets: about 1.5 ms per item, 130 ms of the embedded AWS's one
-DynamoDB thread for each stamping message's transaction, more than half of what the local pipeline
-waited on.
+the whole item again for every attribute it sets: about 1.3 ms per item, 130 ms of the embedded AWS's one
+DynamoDB thread for each stamping message's ~100-item transaction, the largest share of the embedded AWS's
+work in the local pipeline (11 of its 25 CPU seconds for 1,000 certificates).
 
 pynamodb writes only ``SET #n = :v, ... REMOVE #n, ... ADD #n :v, ...``: top-level attributes named by
 placeholders. Such an update of an existing item is applied here directly with moto's own values,
@@ -77,10 +77,13 @@ def _checked(expression: str, tokens: list[str]) -> tuple | None:
 def _changes(table, item, actions: tuple, names: dict, values: dict) -> list | None:
     """(attribute, new value or None to remove) for each action, or None when moto must decide."""
     out, touched = [], set()
-    key_names = set(table.table_key_attrs) | {a["AttributeName"] for a in table.attr or []}
+    # moto checks the type and emptiness of a value set on a key attribute (of the table or an index) only
+    # when the expression spells the attribute out, which a placeholder never does, unless an attribute is
+    # named like the placeholder itself: that one is moto's to judge.
+    spelled_out = set(table.table_key_attrs) | {a["AttributeName"] for a in table.attr or []}
     for clause, name_ref, value_ref in actions:
         name = names.get(name_ref)
-        if name is None or name in table.table_key_attrs or name in touched or name_ref in key_names:
+        if name is None or name in table.table_key_attrs or name in touched or name_ref in spelled_out:
             return None
         touched.add(name)
         if clause == "REMOVE":
