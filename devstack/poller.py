@@ -9,10 +9,15 @@ queue and comes back after its visibility timeout (and ends in the dead-letter q
 With ``workers``, deliveries run as Lambda runs them: up to that many invocations at once, each in a
 process of its own that imported the app once (``import_path``, e.g. ``app:app``), so stamping uses every
 core. They reach the embedded AWS over HTTP like this process, so its serialised DynamoDB stays correct.
+A worker that comes free gets the next waiting batch at once: the queues are looked at in turn without
+waiting (a long poll only when all are empty), and a batch takes at most its share of what waits
+(ceil(waiting / workers), up to the source's batch size, as a Lambda batch may be smaller), so the last
+messages of a burst spread over every worker rather than queueing behind one.
 Without, each delivery runs in this thread (tests that patch the worker in-process rely on that).
 """
 import importlib
 import logging
+import math
 import multiprocessing
 import os
 import signal
@@ -71,6 +76,8 @@ class SqsPoller(threading.Thread):
         self._workers, self._import_path = workers, import_path
         self._pool: ProcessPoolExecutor | None = None
         self._slots = threading.BoundedSemaphore(max(workers, 1))
+        self._arns: dict[str, str] = {}
+        self._turn = 0          # the source looked at first next time: each gets its turn to go first
 
     def stop(self) -> None:
         self._halt.set()
@@ -98,14 +105,17 @@ class SqsPoller(threading.Thread):
                     schedules[name] = (schedule, time.monotonic() + _seconds(schedule.schedule_expression))
             if not sources:
                 self._halt.wait(self._wait)
-            for source, url in sources:
+            elif self._workers:
                 try:
-                    if self._workers:
-                        self._poll_into_pool(source, url)
-                    else:
-                        self.poll_once(source, url)
+                    self._poll_into_pool(sources)
                 except Exception:  # keep delivering; the message stays on the queue for a retry
-                    log.exception("SQS delivery to %s failed", source.name)
+                    log.exception("SQS delivery failed")
+            else:
+                for source, url in sources:
+                    try:
+                        self.poll_once(source, url)
+                    except Exception:  # keep delivering; the message stays on the queue for a retry
+                        log.exception("SQS delivery to %s failed", source.name)
 
     def _run_schedule(self, schedule: ScheduledEventConfig) -> None:
         event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
@@ -129,22 +139,33 @@ class SqsPoller(threading.Thread):
         self._delete_succeeded(url, messages, result)
         return len(messages)
 
-    def _poll_into_pool(self, source: SQSEventConfig, url: str) -> None:
-        """Receive a batch when a worker is free and hand it to the pool; its result deletes what succeeded."""
+    def _poll_into_pool(self, sources: list) -> None:
+        """When a worker is free, hand it the next source's waiting batch; long-poll only when none waits."""
         if not self._slots.acquire(timeout=max(self._wait, 0.05)):
             return
         try:
-            messages = self._receive(source, url)
-            if not messages:
+            order = sources[self._turn:] + sources[:self._turn]
+            for i, (source, url) in enumerate(order):
+                waiting = self._waiting(url)
+                if waiting and self._submit(source, url, self._receive(
+                        source, url, wait=0, most=math.ceil(waiting / self._workers))):
+                    self._turn = (self._turn + i + 1) % len(sources)
+                    return
+            source, url = order[0]
+            if not self._submit(source, url, self._receive(source, url)):
                 self._slots.release()
-                return
-            if self._pool is None:
-                self._pool = self._new_pool()
-            future = self._pool.submit(_invoke, source.name, self._event(url, messages))
         except BaseException:
             self._slots.release()
             raise
+
+    def _submit(self, source: SQSEventConfig, url: str, messages: list) -> bool:
+        if not messages:
+            return False
+        if self._pool is None:
+            self._pool = self._new_pool()
+        future = self._pool.submit(_invoke, source.name, self._event(url, messages))
         future.add_done_callback(lambda f: self._delivered(source, url, messages, f))
+        return True
 
     def _delivered(self, source: SQSEventConfig, url: str, messages: list, future: Future) -> None:
         try:
@@ -163,17 +184,26 @@ class SqsPoller(threading.Thread):
         finally:
             self._slots.release()
 
-    def _receive(self, source: SQSEventConfig, url: str) -> list:
+    def _receive(self, source: SQSEventConfig, url: str, wait: int | None = None, most: int = 10) -> list:
         return self._sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=self._wait,
+            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10, most),
+            WaitTimeSeconds=self._wait if wait is None else wait,
             AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
 
+    def _waiting(self, url: str) -> int:
+        """How many messages the queue holds ready (its ARN comes along, for the events)."""
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["QueueArn", "ApproximateNumberOfMessages"])["Attributes"]
+        self._arns[url] = attributes["QueueArn"]
+        return int(attributes["ApproximateNumberOfMessages"])
+
     def _event(self, url: str, messages: list) -> dict:
-        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        if url not in self._arns:
+            self._waiting(url)
         return {"Records": [{
             "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
             "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
-            "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs", "eventSourceARN": arn,
+            "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs", "eventSourceARN": self._arns[url],
             "awsRegion": self._sqs.meta.region_name,
         } for m in messages]}
 
