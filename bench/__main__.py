@@ -20,6 +20,7 @@ def _run_part(name: str, figures_file: str) -> None:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ.setdefault("SKILLCERT_TOKEN_SECRET", "bench-secret-" + "x" * 40)
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")    # the figures, not a line per stamped message
     import importlib
     result = importlib.import_module(f"bench.{name}").run()
     lines, figures = result if isinstance(result, tuple) else (result, {})
