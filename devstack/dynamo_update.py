@@ -56,8 +56,7 @@ def _checked(expression: str, tokens: list[str]) -> tuple | None:
         while True:
             shape = _SHAPES[clause]
             part = tokens[i:i + len(shape)]
-            if len(part) < len(shape) or any(not t.startswith(s) or (s == "=" and t != "=")
-                                             for t, s in zip(part, shape, strict=True)):
+            if len(part) < len(shape) or any(not t.startswith(s) for t, s in zip(part, shape, strict=True)):
                 return None
             actions.append((clause, part[0], part[-1] if clause != "REMOVE" else None))
             i += len(shape)
