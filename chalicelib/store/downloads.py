@@ -1,10 +1,7 @@
 """Batch download jobs (pk DL#id; gsi1 DLUSER#username / created_at: a user's recent jobs)."""
-import re
-
+from .items import HEX_ID, read
 from .masterdata import to_dict
 from .models import DownloadJob, Entity
-
-JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def put(job: dict) -> None:
@@ -13,12 +10,7 @@ def put(job: dict) -> None:
 
 
 def get(job_id: str) -> dict | None:
-    if not JOB_ID.match(job_id or ""):
-        return None
-    try:
-        return to_dict(DownloadJob.get(f"DL#{job_id}", "DL", consistent_read=True))
-    except DownloadJob.DoesNotExist:
-        return None
+    return read(DownloadJob, f"DL#{job_id}", "DL") if HEX_ID.match(job_id or "") else None
 
 
 def recent(username: str, since: str) -> list[dict]:

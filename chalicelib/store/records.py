@@ -15,6 +15,7 @@ from ..clock import now_iso
 from ..domain.errors import Busy
 from ..domain.workflow import Status
 from ..ports import Change, Chunk, Issued
+from .items import read
 from .masterdata import to_dict
 from .models import AuditEvent, CertNumber, Entity, Outbox, PdfHash, PdfVersion, Record, TabCounter
 from .tx import MAX_ITEMS, Tx, settle
@@ -274,12 +275,7 @@ RECORD_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
 def get(rec_id: str) -> dict | None:
-    if not RECORD_ID.match(rec_id or ""):
-        return None      # not an id we could have made: no lookup (and no over-long key sent to DynamoDB)
-    try:
-        return to_dict(Record.get(f"REC#{rec_id}", "REC", consistent_read=True))
-    except Record.DoesNotExist:
-        return None
+    return read(Record, f"REC#{rec_id}", "REC") if RECORD_ID.match(rec_id or "") else None
 
 
 def get_many(ids: Iterable[str]) -> list[dict]:

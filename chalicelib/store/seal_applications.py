@@ -1,21 +1,13 @@
 """E-seal applications (the ``seal_applications`` port): pk SEALAPP#id; gsi1 SEALAPPS / submitted_at#id
 lists them for the platform admin, newest first."""
-import re
-
+from .items import HEX_ID, read
 from .masterdata import to_dict
 from .models import SealApplication
 from .tx import conditional
 
-APP_ID = re.compile(r"^[0-9a-f]{32}$")
-
 
 def get(app_id: str) -> dict | None:
-    if not APP_ID.match(app_id or ""):
-        return None
-    try:
-        return to_dict(SealApplication.get(f"SEALAPP#{app_id}", "SEALAPP", consistent_read=True))
-    except SealApplication.DoesNotExist:
-        return None
+    return read(SealApplication, f"SEALAPP#{app_id}", "SEALAPP") if HEX_ID.match(app_id or "") else None
 
 
 def put(app: dict) -> None:

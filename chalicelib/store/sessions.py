@@ -1,14 +1,11 @@
 """Signing sessions (the ``sessions`` port): opened by a signer's request, claimed at most once by the
 signature that completes them, then finished with what was applied and skipped (or released to open)."""
 import json
-import re
 
 from ..clock import now_iso
-from .masterdata import to_dict
+from .items import HEX_ID, read
 from .models import Entity, SigningSession
 from .tx import conditional
-
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def put(session: dict) -> None:
@@ -17,12 +14,7 @@ def put(session: dict) -> None:
 
 
 def get(session_id: str) -> dict | None:
-    if not SESSION_ID.match(session_id or ""):
-        return None
-    try:
-        return to_dict(SigningSession.get(f"SESSION#{session_id}", "SESSION", consistent_read=True))
-    except SigningSession.DoesNotExist:
-        return None
+    return read(SigningSession, f"SESSION#{session_id}", "SESSION") if HEX_ID.match(session_id or "") else None
 
 
 def claim(session_id: str, now: float, signer: str, decision: str, client_ip: str) -> bool:

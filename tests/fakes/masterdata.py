@@ -5,7 +5,7 @@ same index keys, in the same order; returned rows carry no storage keys."""
 from typing import Iterable
 
 from chalicelib.store import masterdata as adapter
-from chalicelib.store import seal_applications as applications_adapter
+from chalicelib.store.items import HEX_ID
 from chalicelib.store.masterdata import KINDS, to_dict
 from chalicelib.store.models import (
     AuditEvent,
@@ -149,7 +149,7 @@ class FakeSealApplications:
         return f"SEALAPP#{app_id}", "SEALAPP"
 
     def get(self, app_id: str) -> dict | None:
-        if not applications_adapter.APP_ID.match(app_id or ""):
+        if not HEX_ID.match(app_id or ""):
             return None
         return self.table.read(*self._key(app_id), model=SealApplication)
 

@@ -4,8 +4,8 @@ not expect to fail (a second ``put`` of one id, a ``release`` of a session not c
 ``ConditionFailed`` where the adapter raises pynamodb's error."""
 import json
 
-from chalicelib.store import downloads as downloads_adapter
 from chalicelib.store import sessions as adapter
+from chalicelib.store.items import HEX_ID
 from chalicelib.store.masterdata import to_dict
 from chalicelib.store.models import DownloadJob, SigningSession
 
@@ -31,7 +31,7 @@ class FakeSessions:
             self.table.save(SigningSession(*self._key(session["id"]), **session))
 
     def get(self, session_id: str) -> dict | None:
-        if not adapter.SESSION_ID.match(session_id or ""):
+        if not HEX_ID.match(session_id or ""):
             return None
         return self.table.read(*self._key(session_id), model=SigningSession)
 
@@ -87,7 +87,7 @@ class FakeDownloadJobs:
                                         gsi1sk=job["created_at"], **job))
 
     def get(self, job_id: str) -> dict | None:
-        if not downloads_adapter.JOB_ID.match(job_id or ""):
+        if not HEX_ID.match(job_id or ""):
             return None
         return self.table.read(*self._key(job_id), model=DownloadJob)
 
