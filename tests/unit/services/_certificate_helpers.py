@@ -15,13 +15,10 @@ import pytest
 from chalicelib import ports
 from chalicelib.domain.access import Principal, Role
 from chalicelib.services import certificate_making, credentials, issuance
-from devstack import demo
 from tests.fakes import FakeSet
 from tests.fakes.world import clone, demo_world
 
-TEO = Principal("teo", Role.TEO, demo.TEO)
-TEO2 = Principal("teo2", Role.TEO, demo.TEO2)
-NCUT_STAFF = Principal("college2", Role.COLLEGE, demo.NCUT)
+from ._people import COLLEGE2, TEO, TEO2  # noqa: F401  (the tests import them from here)
 
 
 @pytest.fixture(name="new_worker")

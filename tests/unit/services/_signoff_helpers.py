@@ -6,22 +6,25 @@ from typing import Iterator
 import pytest
 
 from chalicelib import ports
-from chalicelib.domain.access import Principal, Role
+from chalicelib.domain.access import Principal
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.filters import RecordFilter
 from chalicelib.services import records, signing
 from devstack import demo
 
-TEO = Principal("teo", Role.TEO, demo.TEO)
-TEO_SIGNER = Principal("teo_signer", Role.TEO_SIGNER, demo.TEO)
-TEO2 = Principal("teo2", Role.TEO, demo.TEO2)
-TEO2_SIGNER = Principal("teo2_signer", Role.TEO_SIGNER, demo.TEO2)
-BJTU = Principal("college", Role.COLLEGE, demo.BJTU)
-BJTU_SIGNER = Principal("college_signer", Role.COLLEGE_SIGNER, demo.BJTU)
-NCUT = Principal("college2", Role.COLLEGE, demo.NCUT)
-NCUT_SIGNER = Principal("college2_signer", Role.COLLEGE_SIGNER, demo.NCUT)
-ADMIN = Principal("admin", Role.ADMIN)
-STUDENT = Principal("student", Role.CANDIDATE, candidate_no="x")
+from ._people import (  # noqa: F401  (the tests import them from here)
+    ADMIN,
+    COLLEGE,
+    COLLEGE2,
+    COLLEGE2_SIGNER,
+    COLLEGE_SIGNER,
+    STUDENT,
+    TEO,
+    TEO2,
+    TEO2_SIGNER,
+    TEO_SIGNER,
+)
+
 IP = "203.0.113.7"
 
 

@@ -7,9 +7,9 @@ from chalicelib.services import batches, scope
 
 from ._signoff_helpers import (
     ADMIN,
-    BJTU,
-    BJTU_SIGNER,
-    NCUT,
+    COLLEGE,
+    COLLEGE2,
+    COLLEGE_SIGNER,
     STUDENT,
     TEO,
     TEO2,
@@ -44,7 +44,7 @@ def test_a_filter_takes_every_record_in_scope_under_it_in_the_statuses_asked(wor
     assert sorted(r["id"] for r in chosen) == sorted(ids(TEO, "TEO_PENDING", plan_id="p0907")
                                                      + ids(TEO, "TEO_REJECTED", plan_id="p0907"))
     assert skipped == [] and {r["status"] for r in chosen} == set(SIGNABLE)
-    site, _ = _select(BJTU, filter_={}, statuses=["SITE_PENDING", "SITE_REJECTED"])
+    site, _ = _select(COLLEGE, filter_={}, statuses=["SITE_PENDING", "SITE_REJECTED"])
     assert {(r["site_id"], r["status"]) for r in site} == {("bjtu", "SITE_PENDING"), ("bjtu", "SITE_REJECTED")}
 
 
@@ -92,8 +92,8 @@ def test_more_records_than_the_limit_are_refused(world, by):
 
 # ---- scope -----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who, sees", [(TEO, True), (TEO_SIGNER, True), (BJTU, True), (BJTU_SIGNER, True),
-                                       (TEO2, False), (NCUT, False)])
+@pytest.mark.parametrize("who, sees", [(TEO, True), (TEO_SIGNER, True), (COLLEGE, True), (COLLEGE_SIGNER, True),
+                                       (TEO2, False), (COLLEGE2, False)])
 def test_staff_and_signers_see_their_organisations_records_only(world, who, sees):
     rid = ids(TEO, "SITE_PENDING", college_id="bjtu")[0]
     assert scope.in_scope(who, ports.records.get(rid)) is sees

@@ -16,7 +16,7 @@ from tests import fakes as fake_ports
 from tests.documents import blank_pdf
 
 from ._certificate_helpers import (  # noqa: F401  (fixtures)
-    NCUT_STAFF,
+    COLLEGE2,
     TEO,
     TEO2,
     holder,
@@ -43,7 +43,7 @@ def refused(error: type, code: str, call, *args):
 def test_staff_and_the_holder_get_a_link_to_the_current_file_named_after_the_certificate(issued):
     rec = issued.record(issued.mine)
     name = f"{rec['cert_no']}-{rec['candidate_name']}.pdf"
-    for who in (TEO, NCUT_STAFF, holder(issued.fakes)):
+    for who in (TEO, COLLEGE2, holder(issued.fakes)):
         link = certificates.download(who, rec["id"])
         assert link == {"url": ports.files.link(rec["pdf_key"], filename=name),
                         "sha256": rec["pdf_sha256"], "version": 1, "cert_no": rec["cert_no"], "method": "electronic",
@@ -280,7 +280,7 @@ def test_the_teo_revokes_an_issued_certificate_which_stays_issued_and_its_creden
     pytest.param(TEO2, "mine", "x", NotFound, "record_not_found", id="another TEO"),
     pytest.param(Principal("teo_signer", Role.TEO_SIGNER, demo.TEO), "mine", "x", Forbidden, "role_forbidden",
                  id="the TEO's signer"),
-    pytest.param(NCUT_STAFF, "mine", "x", Forbidden, "role_forbidden", id="the site"),
+    pytest.param(COLLEGE2, "mine", "x", Forbidden, "role_forbidden", id="the site"),
     pytest.param(TEO, "waiting", "x", Conflict, "not_revocable", id="not issued yet"),
 ])
 def test_only_the_teos_staff_revoke_an_issued_certificate_with_a_reason(issued, who, which, reason, error, code):

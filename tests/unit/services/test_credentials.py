@@ -17,7 +17,7 @@ from devstack import demo
 from tests import fakes as fake_ports
 
 from ._certificate_helpers import (  # noqa: F401  (fixtures)
-    NCUT_STAFF,
+    COLLEGE2,
     TEO,
     TEO2,
     holder,
@@ -84,7 +84,7 @@ def test_a_credential_names_the_certificate_and_its_holder_without_the_id_number
 def test_staff_of_both_sides_the_holder_and_the_qr_codes_link_get_the_same_credential(issued):
     rec = issued.record(issued.mine)
     ids = {parts(credentials.for_record(who, rec["id"])["credential"])[1]["id"]
-           for who in (TEO, NCUT_STAFF, holder(issued.fakes))}
+           for who in (TEO, COLLEGE2, holder(issued.fakes))}
     ids.add(parts(credentials.for_code(rec["cert_no"], rec["verification_code"], CLIENT)["credential"])[1]["id"])
     assert ids == {credentials.credential_id(rec["cert_no"], 1)}
 

@@ -10,7 +10,7 @@ from chalicelib import ports
 from chalicelib.services import evidence, signing
 from devstack import demo
 
-from ._signoff_helpers import BJTU, BJTU_SIGNER, TEO, TEO_SIGNER, ids, sign
+from ._signoff_helpers import COLLEGE, COLLEGE_SIGNER, TEO, TEO_SIGNER, ids, sign
 
 DRAWN_SHA = hashlib.sha256(base64.b64decode(demo.signature_b64())).hexdigest()
 TEO_SIGNER_NAME, SITE_SIGNER_NAME = "中物联物流 发证机构负责人", "北京交通大学 考核站点负责人"
@@ -27,7 +27,7 @@ def test_a_ready_record_carries_both_sign_offs_teo_first(world):
     assert [(p["party"], p["organisation"], p["role"], p["signer"]) for p in (teo, site)] == [
         ("teo", "中物联物流", "培训评价组织负责人", TEO_SIGNER_NAME),
         ("site", "北京交通大学", "考核站点负责人", SITE_SIGNER_NAME)]
-    for party, staff in ((teo, TEO), (site, BJTU)):
+    for party, staff in ((teo, TEO), (site, COLLEGE)):
         session = signing.view(staff, party["session_id"])
         assert session["status"] == "completed" and party["records_sha256"] == session["digest"]
         assert party["signed_at"] == rec[f"{party['party']}_signed_at"] == session["signed_at"]
@@ -35,10 +35,10 @@ def test_a_ready_record_carries_both_sign_offs_teo_first(world):
 
 
 def test_after_a_refusal_and_a_re_sign_the_re_sign_is_the_one_that_counts(world):
-    rid = ids(BJTU, "SITE_REJECTED")[0]
+    rid = ids(COLLEGE, "SITE_REJECTED")[0]
     teo_before = evidence.signoffs(ports.records.get(rid))
     world.fakes.clock.advance(3600)
-    resigned = sign(BJTU, BJTU_SIGNER, [rid])
+    resigned = sign(COLLEGE, COLLEGE_SIGNER, [rid])
     rec = ports.records.get(rid)
     teo, site = evidence.signoffs(rec)
     assert teo == teo_before[0]
@@ -85,7 +85,7 @@ def test_the_printed_line_dates_each_sign_off_in_beijing(world):
     world.fakes.clock.set("2026-11-30T15:59:00+00:00")            # 23:59 in Beijing
     sign(TEO, TEO_SIGNER, [rid])
     world.fakes.clock.advance(120)                                # 00:01 the next day
-    sign(BJTU, BJTU_SIGNER, [rid])
+    sign(COLLEGE, COLLEGE_SIGNER, [rid])
     line = evidence.summary_line(evidence.signoffs(ports.records.get(rid)))
     assert line == (f"本证书经培训评价组织负责人 {TEO_SIGNER_NAME}（2026-11-30）与"
                     f"考核站点负责人 {SITE_SIGNER_NAME}（2026-12-01）在线签发确认")

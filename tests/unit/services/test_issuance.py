@@ -12,10 +12,10 @@ from chalicelib.domain.filters import RecordFilter
 from chalicelib.services import certificate_making, certificates, issuance, records
 
 from ._signoff_helpers import (
-    BJTU,
-    BJTU_SIGNER,
-    NCUT,
-    NCUT_SIGNER,
+    COLLEGE,
+    COLLEGE2,
+    COLLEGE2_SIGNER,
+    COLLEGE_SIGNER,
     TEO,
     TEO2,
     TEO_SIGNER,
@@ -50,8 +50,8 @@ def _everything_signed_off() -> list[str]:
     """中物联物流's records all signed by both sides: 0907测试勿动 at 北京交通大学 and 科目成绩0908 at 北方工业大学
     join the four ready already (32 READY)."""
     sign(TEO, TEO_SIGNER, filter_={})
-    sign(BJTU, BJTU_SIGNER, filter_={"plan_id": "p0907"})
-    sign(NCUT, NCUT_SIGNER, filter_={"plan_id": "p0908"})
+    sign(COLLEGE, COLLEGE_SIGNER, filter_={"plan_id": "p0907"})
+    sign(COLLEGE2, COLLEGE2_SIGNER, filter_={"plan_id": "p0908"})
     return ids(TEO, "READY")
 
 
@@ -163,7 +163,7 @@ def test_issuing_a_filter_issues_what_is_ready_under_it(world, queue):
     assert statuses(ncut) == dict.fromkeys(ncut, "READY")
 
 
-@pytest.mark.parametrize("who", [BJTU, TEO_SIGNER])
+@pytest.mark.parametrize("who", [COLLEGE, TEO_SIGNER])
 def test_only_the_teos_staff_issue(world, who):
     for use_case in (lambda: issuance.issue(who, ids(TEO, "READY"), None, "paper"),
                      lambda: issuance.check(who, ids(TEO, "READY"), None, "paper"),

@@ -20,7 +20,7 @@ from chalicelib.domain.workflow import Status
 from chalicelib.services import certificates, issuance, records
 from devstack import demo
 
-from ._issued_helpers import ADMIN, CANDIDATE, COLLEGE, COLLEGE2, TEO, TEO2, TEO_SIGNER, stamped_world
+from ._issued_helpers import ADMIN, COLLEGE, COLLEGE2, STUDENT, TEO, TEO2, TEO_SIGNER, stamped_world
 
 STATUSES = [s.value for s in Status]
 
@@ -291,7 +291,7 @@ def test_a_record_whose_sign_off_began_is_not_deleted(world, status, label):
     assert ports.records.get(rec["id"])["status"] == status
 
 
-@pytest.mark.parametrize("who, error", [(COLLEGE, Forbidden), (TEO_SIGNER, Forbidden), (CANDIDATE, Forbidden),
+@pytest.mark.parametrize("who, error", [(COLLEGE, Forbidden), (TEO_SIGNER, Forbidden), (STUDENT, Forbidden),
                                         (TEO2, NotFound)])
 def test_only_the_teos_staff_delete_its_records(world, who, error):
     rec = records.matching(TEO, RecordFilter(status="TEO_PENDING", college_id=demo.BJTU))[0]

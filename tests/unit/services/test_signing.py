@@ -16,10 +16,10 @@ from devstack import demo
 
 from ._signoff_helpers import (
     ADMIN,
-    BJTU,
-    BJTU_SIGNER,
+    COLLEGE,
+    COLLEGE2_SIGNER,
+    COLLEGE_SIGNER,
     IP,
-    NCUT_SIGNER,
     TEO,
     TEO2,
     TEO2_SIGNER,
@@ -35,7 +35,7 @@ DRAWN = base64.b64decode(demo.signature_b64())
 # (staff, signer, the tab they sign, the status a confirmation moves it to)
 SIDES = {
     "teo": (TEO, TEO_SIGNER, dict(status="TEO_PENDING", plan_id="p0908"), "SITE_PENDING", "TEO_REJECTED"),
-    "site": (BJTU, BJTU_SIGNER, dict(status="SITE_PENDING", plan_id="p0907"), "READY", "SITE_REJECTED"),
+    "site": (COLLEGE, COLLEGE_SIGNER, dict(status="SITE_PENDING", plan_id="p0907"), "READY", "SITE_REJECTED"),
 }
 SIGNER_NAMES = {"teo_signer": "中物联物流 发证机构负责人", "college_signer": "北京交通大学 考核站点负责人"}
 
@@ -69,10 +69,10 @@ def test_a_session_holds_the_movable_records_asked_for_and_says_why_the_others_a
 
 
 def test_a_session_over_a_filter_takes_what_that_side_can_sign_under_it(world):
-    opened = signing.open_session(BJTU, "sign", None, {"plan_id": "p2109"})
+    opened = signing.open_session(COLLEGE, "sign", None, {"plan_id": "p2109"})
     # 北京交通大学 refused two of 2021九月中级; its three signed ones are 证书待发放 and not signable again.
     assert opened["count"] == 2 and opened["skipped"] == []
-    shown = signing.view(BJTU_SIGNER, opened["id"])
+    shown = signing.view(COLLEGE_SIGNER, opened["id"])
     assert shown["again"] and not shown["resign"]          # 重新签发, and the site may still refuse
 
 
@@ -89,7 +89,7 @@ def test_the_signer_lists_every_record_of_the_session_a_page_at_a_time(world):
     assert pending[0] not in [r["id"] for r in first["items"]] and first["total"] == 9
 
 
-@pytest.mark.parametrize("who", [TEO2, TEO2_SIGNER, BJTU, BJTU_SIGNER, NCUT_SIGNER])
+@pytest.mark.parametrize("who", [TEO2, TEO2_SIGNER, COLLEGE, COLLEGE_SIGNER, COLLEGE2_SIGNER])
 def test_another_organisations_or_the_other_sides_session_looks_missing(world, who):
     opened = signing.open_session(TEO, "sign", ids(TEO, "TEO_PENDING")[:1], None)
     for look in (lambda: signing.view(who, opened["id"]),
@@ -180,18 +180,18 @@ def test_refusing_a_sign_session_rejects_the_records_with_the_signers_own_words(
 
 @pytest.mark.parametrize("signer_reason, kept", [(None, "仍需核实"), ("照片不符", "照片不符")])
 def test_confirming_a_reject_session_rejects_with_the_staffs_or_the_signers_reason(world, signer_reason, kept):
-    chosen = ids(BJTU, "SITE_PENDING")[:2]
-    opened = signing.open_session(BJTU, "reject", chosen, None, "仍需核实")
-    assert signing.view(BJTU_SIGNER, opened["id"])["reason"] == "仍需核实"
-    done = signing.complete(BJTU_SIGNER, opened["id"], "confirm", demo.signature_b64(), signer_reason, IP)
+    chosen = ids(COLLEGE, "SITE_PENDING")[:2]
+    opened = signing.open_session(COLLEGE, "reject", chosen, None, "仍需核实")
+    assert signing.view(COLLEGE_SIGNER, opened["id"])["reason"] == "仍需核实"
+    done = signing.complete(COLLEGE_SIGNER, opened["id"], "confirm", demo.signature_b64(), signer_reason, IP)
     assert done["status"] == "completed" and sorted(done["applied"]) == sorted(chosen)
     assert {(r["status"], r["reason"]) for r in ports.records.get_many(chosen)} == {("SITE_REJECTED", kept)}
 
 
 def test_refusing_a_reject_session_changes_nothing(world):
-    chosen = ids(BJTU, "SITE_PENDING")[:2]
+    chosen = ids(COLLEGE, "SITE_PENDING")[:2]
     trail = {i: ports.records.events(i) for i in chosen}
-    done = sign(BJTU, BJTU_SIGNER, chosen, action="reject", decision="refuse", staff_reason="仍需核实")
+    done = sign(COLLEGE, COLLEGE_SIGNER, chosen, action="reject", decision="refuse", staff_reason="仍需核实")
     assert (done["status"], done["applied"], done["skipped"]) == ("refused", [], [])
     assert statuses(chosen) == dict.fromkeys(chosen, "SITE_PENDING")
     assert {i: ports.records.events(i) for i in chosen} == trail
@@ -212,8 +212,8 @@ def test_the_teo_re_signing_what_it_refused_can_only_confirm(world):
 
 
 def test_a_site_refusing_its_refused_records_again_keeps_the_new_reason(world):
-    refused_ids = ids(BJTU, "SITE_REJECTED")
-    done = sign(BJTU, BJTU_SIGNER, refused_ids, decision="refuse", reason="仍需核实照片")
+    refused_ids = ids(COLLEGE, "SITE_REJECTED")
+    done = sign(COLLEGE, COLLEGE_SIGNER, refused_ids, decision="refuse", reason="仍需核实照片")
     assert sorted(done["applied"]) == sorted(refused_ids)
     assert {(r["status"], r["reason"]) for r in ports.records.get_many(refused_ids)} == \
         {("SITE_REJECTED", "仍需核实照片")}
