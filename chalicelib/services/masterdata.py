@@ -235,12 +235,23 @@ def template_file(kind: str) -> dict:
 def import_rows(kind: str, rows: list[tuple[int, dict]], mode: str = "all_or_nothing") -> dict:
     """Validate numbered rows and write them as ``mode`` says (see ``import_file``)."""
     report = _validate(kind, rows)
+    carried = {f.key for f in md.KINDS[kind] if any(f.key in raw or f.title in raw for _, raw in rows)}
+    merged = _merged(kind, report["rows"], carried) if report["rows"] else []
     imported = 0
-    if report["rows"] and (mode == "valid_rows" or not report["errors"]):
-        carried = {f.key for f in md.KINDS[kind] if any(f.key in raw or f.title in raw for _, raw in rows)}
-        imported = ports.master.put_many(kind, _merged(kind, report["rows"], carried))
-    return {"imported": imported, "errors": report["errors"], "warnings": report["warnings"],
+    if merged and (mode == "valid_rows" or not report["errors"]):
+        imported = ports.master.put_many(kind, merged)
+    return {"imported": imported, "errors": report["errors"], "warnings": _incomplete(kind, report["numbers"], merged),
             "total": len(rows)}
+
+
+def _incomplete(kind: str, numbers: list[int], rows: list[dict]) -> list[dict]:
+    """The candidates that cannot be issued a certificate yet, as they stand once imported (a column the
+    file left out keeps what the candidate had)."""
+    if kind != "candidates":
+        return []
+    return [{"row": number, "message": "个人信息不完善，暂不能发证：" + "；".join(problems)}
+            for number, row in zip(numbers, rows, strict=True)
+            if (problems := md.personal_info_problems(row, requires_photo=False))]
 
 
 def _merged(kind: str, rows: list[dict], carried: set[str] | None = None) -> list[dict]:
@@ -262,7 +273,6 @@ def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:
     """Check each row alone, then against the other rows and the store. Returns good rows and problems."""
     parsed: list[tuple[int, dict]] = []
     errors: list[dict] = []
-    warnings: list[dict] = []
     seen: dict[tuple, int] = {}
     for number, raw in numbered:
         try:
@@ -277,20 +287,17 @@ def _validate(kind: str, numbered: list[tuple[int, dict]]) -> dict:
         seen[key] = number
         parsed.append((number, row))
     check = _REFERENCE_CHECKS.get(kind)
-    good = []
+    good, numbers = [], []
     problems_of = check([r for _, r in parsed]) if check else (lambda r: [])
     for number, row in parsed:
         problems = problems_of(row)
         if problems:
             errors.append({"row": number, "message": "；".join(problems)})
             continue
-        if kind == "candidates":
-            incomplete = md.personal_info_problems(row, requires_photo=False)
-            if incomplete:
-                warnings.append({"row": number, "message": "个人信息不完善，暂不能发证：" + "；".join(incomplete)})
         good.append(row)
+        numbers.append(number)
     errors.sort(key=lambda e: e["row"])
-    return {"rows": good, "errors": errors, "warnings": warnings}
+    return {"rows": good, "numbers": numbers, "errors": errors}
 
 
 def _ids(kind: str) -> set[str]:

@@ -71,7 +71,7 @@ def test_issue_electronic_download_and_verify(ui_factory, tmp_path):
     public.page.locator("[data-test=verify-pdf-submit]").click()
     outcome = public.page.locator("[data-test=verify-pdf-result]")
     expect(outcome).to_contain_text("真实有效")
-    expect(outcome.locator("[data-test=verify-signature]")).to_contain_text("完整，签名后未被改动")
+    expect(outcome.locator("[data-test=verify-signature]")).to_contain_text("有效，所签内容未被改动")
     public.shot("11-verify-by-upload")
 
 
