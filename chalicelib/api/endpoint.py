@@ -51,12 +51,13 @@ class EndpointDoc:
     status: int = 200
     declared_media: Declared[str] = "application/json"
 
-    @property
+    # Resolved once, at the first request or document that asks, not on every request.
+    @functools.cached_property
     def roles(self) -> tuple[Role, ...] | None:
         """None: any signed-in role (the view narrows it further)."""
         return _resolved(self.declared_roles)
 
-    @property
+    @functools.cached_property
     def media(self) -> str:
         """What a successful answer is."""
         return _resolved(self.declared_media)
